@@ -1,0 +1,91 @@
+"""Paraat: a self-service learning portal for crisis functionaries. `create_app()` builds it."""
+import hashlib
+import importlib
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask, request, url_for
+
+from app import config as config_module
+from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+# Each feature is a package with `bp`; an optional `init_app(app)` adds CLI commands,
+# start-page cards and demo seeders. Order = navigation order.
+FEATURES = ("main", "auth", "learn", "quizzes", "plan", "portfolio", "activities",
+            "monitor", "author", "admin", "demo")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(config_module.from_environment(app.instance_path, app.root_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.update(test_config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "nl")
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    _configure_login()
+
+    from app import errors, security
+    security.init_app(app)
+    errors.init_app(app)
+    _register_features(app)
+    _configure_templates(app)
+    return app
+
+
+def _configure_login() -> None:
+    from app.auth.services import load_session_user
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in om deze pagina te zien."
+    login_manager.login_message_category = "info"
+    # "basic": a phone that changes network keeps its session; revocation is by session version.
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_session_user)
+
+
+def _register_features(app: Flask) -> None:
+    for name in FEATURES:
+        module = importlib.import_module(f"app.{name}")
+        if hasattr(module, "bp"):
+            app.register_blueprint(module.bp)
+        if hasattr(module, "init_app"):
+            module.init_app(app)
+
+
+def _configure_templates(app: Flask) -> None:
+    from flask_babel import format_date, format_datetime
+
+    static_root = Path(app.static_folder)
+    digests: dict[str, str] = {}
+
+    def static_url(filename: str) -> str:
+        """Fingerprinted static URL, so assets can be cached for a year and still update."""
+        if filename not in digests or app.debug:
+            data = (static_root / filename).read_bytes()
+            digests[filename] = hashlib.sha256(data).hexdigest()[:10]
+        return url_for("static", filename=filename, v=digests[filename])
+
+    app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.filters["date_nl"] = lambda d, fmt="d MMMM yyyy": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["datetime_nl"] = (
+        lambda d, fmt="d MMMM yyyy HH:mm": format_datetime(d, fmt) if d else "")
+
+    @app.after_request
+    def cache_fingerprinted_static(response):
+        if request.endpoint == "static" and request.args.get("v"):
+            response.cache_control.public = True
+            response.cache_control.max_age = 31536000
+            response.cache_control.immutable = True
+        return response

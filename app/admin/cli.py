@@ -1,0 +1,68 @@
+"""`flask users create|deactivate|activate|set-password`: account management for operators."""
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from app.auth import services
+from app.extensions import db
+from app.models import ROLES
+
+users_cli = AppGroup("users", help="Accounts beheren.")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"fout: {message}", err=True)
+    sys.exit(1)
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="E-mailadres (inlognaam).")
+@click.option("--name", required=True, help="Volledige naam.")
+@click.option("--function", "functions", multiple=True,
+              help="Functiecode, bv. OL; herhaal voor meer functies of scheid met komma's.")
+@click.option("--role", "roles", multiple=True, default=("functionary",), show_default=True,
+              type=click.Choice(ROLES), help="Rol; herhaal voor meer rollen.")
+@click.option("--password-stdin", is_flag=True, help="Lees het wachtwoord van stdin.")
+def create(email, name, functions, roles, password_stdin):
+    """Maak een account aan."""
+    codes = [c.strip() for value in functions for c in value.split(",") if c.strip()]
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        if not password:
+            _fail("geen wachtwoord op stdin ontvangen.")
+    try:
+        user = services.create_user(email, name, list(roles), codes, password=password)
+    except services.AccountError as exc:
+        db.session.rollback()
+        _fail(str(exc))
+    if password is None:
+        from app.auth.reset import send_set_password_link
+        send_set_password_link(user)
+        click.echo(f"Account {user.email} aangemaakt; een link om het wachtwoord te kiezen staat in de outbox.")
+    else:
+        click.echo(f"Account {user.email} aangemaakt.")
+
+
+def _user_or_fail(email):
+    user = services.find_by_email(email)
+    if user is None:
+        _fail(f"geen account met e-mailadres {email}.")
+    return user
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate(email):
+    """Zet een account op non-actief; alle sessies eindigen direct."""
+    services.set_active(_user_or_fail(email), False)
+    click.echo(f"Account {email} is op non-actief gezet; alle sessies zijn beëindigd.")
+
+
+@users_cli.command("activate")
+@click.argument("email")
+def activate(email):
+    """Activeer een account opnieuw."""
+    services.set_active(_user_or_fail(email), True)
+    click.echo(f"Account {email} is weer actief.")

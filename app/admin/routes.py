@@ -1,0 +1,91 @@
+"""Admin pages: accounts list, create, roles, functions, (de)activation."""
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from app.admin import bp, services
+from app.admin.forms import AccessForm, UserForm
+from app.auth import services as accounts
+from app.auth.permissions import role_required
+from app.extensions import db
+from app.models import User
+from app.web import render
+
+
+def _user_in_region(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.region_id != current_user.region_id:
+        abort(404)
+    return user
+
+
+def _function_choices():
+    return [(str(f.id), f"{f.code} — {f.name}") for f in services.region_functions(current_user.region_id)]
+
+
+@bp.route("")
+@role_required("admin")
+def index():
+    query = request.args.get("q", "")[:100]
+    users = services.list_users(current_user.region_id, query)
+    return render("admin/index.html", "admin/_user_list.html", users=users, q=query)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def create_user():
+    form = UserForm()
+    form.functions.choices = _function_choices()
+    if form.validate_on_submit():
+        codes = [f.code for f in services.region_functions(current_user.region_id)
+                 if str(f.id) in form.functions.data]
+        try:
+            user = accounts.create_user(form.email.data, form.name.data, form.roles.data, codes,
+                                        region=current_user.region, actor=current_user)
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            from app.auth.reset import send_set_password_link
+            send_set_password_link(user)
+            flash(f"Account voor {user.name} aangemaakt. Een link om een wachtwoord te kiezen is verstuurd.",
+                  "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return render("admin/create.html", status=422 if request.method == "POST" else 200, form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def user(user_id):
+    person = _user_in_region(user_id)
+    form = AccessForm()
+    form.functions.choices = form.on_duty.choices = _function_choices()
+    if request.method == "GET":
+        form.roles.data = sorted(person.roles)
+        form.functions.data = [str(r.function_id) for r in person.function_rows]
+        form.on_duty.data = [str(r.function_id) for r in person.function_rows if r.on_duty]
+    if form.validate_on_submit():
+        try:
+            accounts.set_roles(person, form.roles.data, actor=current_user)
+        except accounts.AccountError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            services.set_functions(person, [int(i) for i in form.functions.data],
+                                   [int(i) for i in form.on_duty.data], actor=current_user)
+            flash("Wijzigingen opgeslagen.", "success")
+            return redirect(url_for("admin.user", user_id=person.id))
+    return render("admin/user.html", status=422 if request.method == "POST" else 200,
+                  person=person, form=form)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@role_required("admin")
+def set_active(user_id):
+    person = _user_in_region(user_id)
+    activate = request.form.get("active") == "1"
+    if person.id == current_user.id and not activate:
+        flash("Je kunt je eigen account niet op non-actief zetten.", "error")
+    else:
+        accounts.set_active(person, activate, actor=current_user)
+        flash(f"{person.name} is {'weer actief' if activate else 'op non-actief gezet; alle sessies zijn beëindigd'}.",
+              "success")
+    return redirect(url_for("admin.user", user_id=person.id))

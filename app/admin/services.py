@@ -1,0 +1,28 @@
+"""Admin rules beyond single accounts: listing people, their functions and duty roster."""
+from app import audit
+from app.extensions import db
+from app.models import Function, User, UserFunction
+
+
+def list_users(region_id: int, query: str = "", limit: int = 200) -> list[User]:
+    stmt = db.select(User).where(User.region_id == region_id).order_by(User.name).limit(limit)
+    if query:
+        like = f"%{query.strip().lower()}%"
+        stmt = stmt.where(db.or_(db.func.lower(User.name).like(like), db.func.lower(User.email).like(like)))
+    return db.session.scalars(stmt).all()
+
+
+def region_functions(region_id: int) -> list[Function]:
+    return db.session.scalars(
+        db.select(Function).where(Function.region_id == region_id)
+        .order_by(Function.is_key.desc(), Function.code)).all()
+
+
+def set_functions(user: User, function_ids: list[int], on_duty_ids: list[int], actor=None) -> None:
+    """Replace the user's functions; only functions of the user's own region are accepted."""
+    allowed = {f.id: f for f in region_functions(user.region_id)}
+    chosen = [allowed[i] for i in dict.fromkeys(function_ids) if i in allowed]
+    user.function_rows = [UserFunction(function=f, on_duty=f.id in on_duty_ids) for f in chosen]
+    audit.record(actor, "functions_changed", user,
+                 detail=",".join(f"{f.code}{'*' if f.id in on_duty_ids else ''}" for f in chosen))
+    db.session.commit()

@@ -1,0 +1,107 @@
+"""Login, logout and password change pages."""
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp
+from app.auth.forms import ForgotPasswordForm, LoginForm, PasswordChangeForm, SetPasswordForm
+from app.auth.services import AccountError, authenticate, change_password
+from app.extensions import limiter
+from app.web import render
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths, so a login link can't send someone elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.home")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user:
+            next_url = _safe_next(request.args.get("next"))
+            # A fresh session on login: nothing from before the login carries over.
+            session.clear()
+            login_user(user)
+            session.permanent = True
+            flash(f"Welkom, {user.name}.", "success")
+            return redirect(next_url)
+        form.form_errors.append("E-mailadres of wachtwoord klopt niet.")
+    status = 422 if request.method == "POST" else 200
+    return render("auth/login.html", "auth/_login_form.html", status=status, form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash("Je bent uitgelogd.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current.data, form.new.data)
+        except AccountError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            # Other sessions are now stale; keep this one by logging in with the new version.
+            session.clear()
+            login_user(current_user._get_current_object())
+            flash("Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd.", "success")
+            return redirect(url_for("main.account"))
+    status = 422 if request.method == "POST" else 200
+    return render("auth/password.html", "auth/_password_form.html", status=status, form=form)
+
+
+@bp.route("/account/set-password/<token>", methods=["GET", "POST"])
+def set_password(token):
+    from app.auth.reset import user_for_token
+    from app.auth.services import set_password as store_password
+    from app.extensions import db
+
+    user = user_for_token(token)
+    if user is None:
+        return render("auth/link_invalid.html", status=404)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        store_password(user, form.new.data)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("Je wachtwoord is ingesteld. Log nu in.", "success")
+        return redirect(url_for("auth.login"))
+    return render("auth/set_password.html", status=422 if request.method == "POST" else 200, form=form)
+
+
+@bp.route("/account/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot():
+    from app.auth.reset import send_set_password_link
+    from app.auth.services import find_by_email
+
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = find_by_email(form.email.data)
+        if user and user.active:
+            send_set_password_link(user)
+        # The same answer whether or not the address exists: no account enumeration.
+        flash("Als dit adres bij Paraat bekend is, staat er een e-mail met een link voor je klaar.", "success")
+        return redirect(url_for("auth.login"))
+    return render("auth/forgot.html", status=422 if request.method == "POST" else 200, form=form)

@@ -1,0 +1,54 @@
+"""Configuration from environment variables (CONTRACT section 2) with safe defaults."""
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: str) -> str:
+    """Read SECRET_KEY from the environment or a 0600 file generated once in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def from_environment(instance_path: str, root_path: str) -> dict:
+    """Build the config dict; instance/config.py may override any key afterwards."""
+    project_root = Path(root_path).parent
+    app_env = os.environ.get("APP_ENV", "development")
+    production = app_env == "production"
+    return {
+        "APP_ENV": app_env,
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'paraat.db'}"
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(project_root / "content")),
+        "QUIZ_DIR": os.environ.get("QUIZ_DIR", str(project_root / "quizzes")),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "paraat@localhost"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
+        "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "paraat-demo"),
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "WTF_I18N_ENABLED": True,
+        "SESSION_COOKIE_NAME": "__Host-paraat" if production else "paraat",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        "SECURITY_CONTACT": os.environ.get("SECURITY_CONTACT", "mailto:security@paraat.example"),
+        "PORTFOLIO_RETENTION_DAYS": int(os.environ.get("PORTFOLIO_RETENTION_DAYS", "365")),
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }

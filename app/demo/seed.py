@@ -1,0 +1,118 @@
+"""Idempotent demo data: every step looks up by natural key before it creates anything."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Callable
+
+from flask import Flask, current_app
+
+from app.auth.passwords import hash_password
+from app.extensions import db
+from app.models import Competency, Function, Region, User, UserFunction, UserRole
+from app.norms.loader import load_norms, read_norms_file
+
+NORMS_FILE = Path(__file__).parent / "data" / "norms-twente-2026.yaml"
+DEMO_YEARS = [2025, 2026, 2027]
+
+# The ten crisis focus points of the integral, all-hazard approach (seed document 002).
+COMPETENCIES = [
+    ("crisissensitiviteit", "Crisissensitiviteit",
+     "Doorhebben wanneer iets ‘kleins’ groot kan worden, en tijdig melden en alarmeren."),
+    ("crisisdiagnose", "Crisisdiagnose",
+     "Een crisisdiagnose stellen op basis waarvan relevante thema’s en betrokkenen worden bepaald."),
+    ("flexibele-crisisorganisatie", "Flexibele crisisorganisatie",
+     "De basisorganisatie aanpassen aan de specifieke situatie voor een passende respons."),
+    ("gedeeld-situationeel-bewustzijn", "Gedeeld situationeel bewustzijn",
+     "Samen doorhebben wat er aan de hand is en wat dat betekent."),
+    ("kritieke-momenten", "Kritieke momenten en besluiten",
+     "Aandacht voor kritieke momenten en besluiten die de afloop mede bepalen."),
+    ("werken-vanuit-doelstellingen", "Werken vanuit doelstellingen",
+     "Integraal werken vanuit doelstellingen en uitgangspunten."),
+    ("eenheid-van-inspanning", "Eenheid van inspanning",
+     "Aansluiten bij en betrekken van interne en externe partners."),
+    ("vergaderen-op-crisisdynamiek", "Vergaderen op crisisdynamiek",
+     "Crisisvergaderingen afstemmen op de dynamiek van de crisis."),
+    ("nafase", "Nafase",
+     "Oog voor de nafase als onderdeel van de integrale aanpak."),
+    ("leiderschap", "Leiderschap",
+     "Leiderschap tijdens de crisis, gericht op een wenkend perspectief over de crisis heen."),
+]
+
+DEMO_ACCOUNTS = [
+    ("functionaris@demo.paraat.nl", "Sanne de Vries", ["functionary"], ["OL"]),
+    ("auteur@demo.paraat.nl", "Ahmed El Amrani", ["author"], []),
+    ("coordinator@demo.paraat.nl", "Marieke Jansen", ["coordinator"], []),
+    ("beheer@demo.paraat.nl", "Pieter Bakker", ["admin"], []),
+]
+
+FIRST = ["Anne", "Bas", "Carla", "Dirk", "Eva", "Frank", "Gerda", "Hans", "Ilse", "Jeroen", "Karin",
+         "Lars", "Mirjam", "Niels", "Olga", "Paul", "Renate", "Sander", "Tineke", "Ufuk", "Vera",
+         "Wouter", "Yvonne", "Zeynep", "Bram", "Floor", "Joost", "Lotte", "Martijn", "Noor"]
+LAST = ["Ensink", "Oude Luttikhuis", "Nijhuis", "Kamphuis", "Wolters", "Brinkman", "Hofman", "Kuipers",
+        "Meijerink", "Assink", "Pool", "Slot", "Veldhuis", "Lammers", "Dijkstra", "Mulder", "Haverkamp",
+        "Bosch", "Smit", "Yilmaz", "Groothuis", "Rouwhorst", "Tijhuis", "Wessels"]
+PEOPLE_PER_KEY_FUNCTION = 4
+
+
+def register_seeder(app: Flask, order: int, name: str, seeder: Callable[[Region], int]) -> None:
+    """Features add their demo data; `seeder(region)` must be idempotent and return a count."""
+    app.extensions.setdefault("paraat_seeders", []).append((order, name, seeder))
+
+
+def _get_or_create(model, defaults=None, **keys):
+    obj = db.session.scalar(db.select(model).filter_by(**keys))
+    if obj is None:
+        obj = model(**keys, **(defaults or {}))
+        db.session.add(obj)
+        db.session.flush()
+    return obj
+
+
+def _ensure_user(region, email, name, roles, function_codes, password_hash, on_duty=False) -> bool:
+    if db.session.scalar(db.select(User.id).where(User.email == email)):
+        return False
+    functions = db.session.scalars(
+        db.select(Function).where(Function.region_id == region.id, Function.code.in_(function_codes))).all()
+    user = User(email=email, name=name, region=region, password_hash=password_hash)
+    user.role_rows = [UserRole(role=r) for r in roles]
+    user.function_rows = [UserFunction(function=f, on_duty=on_duty) for f in functions]
+    db.session.add(user)
+    return True
+
+
+def seed_core() -> tuple[Region, int]:
+    region = _get_or_create(Region, {"name": "Veiligheidsregio Twente"}, code="twente")
+    for code, name, description in COMPETENCIES:
+        _get_or_create(Competency, {"name": name, "description": description,
+                                    "description_basis": f"Basis: {description}",
+                                    "description_advanced": f"Gevorderd: {description}"},
+                       region_id=region.id, code=code)
+    load_norms(region, read_norms_file(NORMS_FILE), DEMO_YEARS)
+    password_hash = hash_password(current_app.config["DEMO_PASSWORD"])
+    created = 0
+    for email, name, roles, codes in DEMO_ACCOUNTS:
+        created += _ensure_user(region, email, name, roles, codes, password_hash)
+    # Deterministic people, so a second run finds the same e-mail addresses and creates nothing.
+    rng = random.Random(2026)
+    key_functions = db.session.scalars(
+        db.select(Function).where(Function.region_id == region.id, Function.is_key.is_(True))
+        .order_by(Function.code)).all()
+    others = ["BGM", "BGM", "BGM", "LOCO", "LOCO", "OVD-G", "OVD-P", "AC-B", "AC-GZ"]
+    plan = [f.code for f in key_functions for _ in range(PEOPLE_PER_KEY_FUNCTION)] + others
+    for index, code in enumerate(plan):
+        first, last = FIRST[index % len(FIRST)], LAST[(index * 7) % len(LAST)]
+        email = f"{first.lower()}.{last.lower().replace(' ', '')}.{index}@demo.paraat.nl"
+        created += _ensure_user(region, email, f"{first} {last}", ["functionary"], [code], password_hash,
+                                on_duty=rng.random() < 0.25)
+    db.session.commit()
+    return region, created
+
+
+def seed_demo() -> dict[str, int]:
+    region, created = seed_core()
+    summary = {"nieuwe accounts": created}
+    for _order, name, seeder in sorted(current_app.extensions.get("paraat_seeders", []), key=lambda s: s[0]):
+        summary[name] = seeder(region)
+        db.session.commit()
+    return summary

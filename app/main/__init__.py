@@ -1,0 +1,50 @@
+"""The personal start page, account page and the public pages (accessibility, privacy, health)."""
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from app.main import routes  # noqa: E402,F401
+from app.main.cards import register_card  # noqa: E402
+
+
+def init_app(app):
+    # Placeholders until a feature registers a card under the same key.
+    for order, key, title, text in [
+        (10, "briefing_module", "Microlearning van de week", "Hier verschijnt de microlearning voor de briefing van deze week."),
+        (30, "registrations", "Open inschrijvingen", "Hier zie je oefeningen en trainingen waarvoor je je kunt inschrijven."),
+        (40, "norms", "Voortgang op je normen", "Hier zie je hoe je ervoor staat op de normen van je functie."),
+    ]:
+        register_card(app, key, title, "main/_placeholder_card.html", order,
+                      lambda user, text=text: {"text": text})
+
+
+NAV = [
+    # (endpoint, label, roles that see it; None = every logged-in user)
+    ("main.home", "Start", None),
+    ("learn.catalogue", "Leren", None),
+    ("plan.index", "Ontwikkelplan", None),
+    ("portfolio.index", "Portfolio", None),
+    ("activities.index", "Activiteiten", None),
+    ("monitor.index", "Monitor", ("coordinator", "admin")),
+    ("author.index", "Auteurs", ("author", "admin")),
+    ("admin.index", "Beheer", ("admin",)),
+]
+
+
+@bp.app_context_processor
+def navigation():
+    from flask import current_app, request
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for endpoint, label, roles in NAV:
+        if endpoint not in current_app.view_functions:
+            continue  # feature not installed
+        if roles and not current_user.has_role(*roles):
+            continue
+        blueprint = endpoint.split(".")[0]
+        current = request.blueprint == blueprint if blueprint != "main" else request.endpoint == endpoint
+        items.append({"endpoint": endpoint, "label": label, "current": current})
+    return {"nav_items": items}

@@ -1,0 +1,18 @@
+"""All models, importable from one place: `from app.models import User`.
+
+Each aggregate lives in its own module; features add modules here without touching others.
+"""
+from app.models.core import (  # noqa: F401
+    ActivityKind,
+    AuditLog,
+    Competency,
+    Function,
+    Norm,
+    OrganisationObligation,
+    OutboxMessage,
+    Region,
+    User,
+    UserFunction,
+    UserRole,
+    ROLES,
+)

@@ -1,0 +1,180 @@
+"""The region, its people, crisis functions, competencies and norms: what every feature uses."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+ROLES = ("functionary", "author", "coordinator", "admin")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Region(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+
+class Function(db.Model):
+    """A crisis function such as OL or AC-IM; `is_key` marks the policy's key functions."""
+
+    __table_args__ = (UniqueConstraint("region_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120))
+    is_key: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Competency(db.Model):
+    """One of the region's crisis competencies; a plan chooses it at level basis or gevorderd."""
+
+    __table_args__ = (UniqueConstraint("region_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_basis: Mapped[str] = mapped_column(Text, default="")
+    description_advanced: Mapped[str] = mapped_column(Text, default="")
+    # False for competencies proposed by a person and approved outside the offered list.
+    offered: Mapped[bool] = mapped_column(default=True)
+
+
+class ActivityKind(db.Model):
+    """A kind of activity a norm counts, e.g. multi_exercise or ops_briefing."""
+
+    __table_args__ = (UniqueConstraint("region_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(160))
+
+
+class Norm(db.Model):
+    """How often a function must do an activity kind, per region and year (data, not code).
+
+    period: once | per_year | per_two_years | every_weeks | when_on_duty.
+    count None means the policy names the activity without a frequency.
+    """
+
+    __table_args__ = (UniqueConstraint("region_id", "year", "function_id", "activity_kind_id"),)
+    PERIODS = ("once", "per_year", "per_two_years", "every_weeks", "when_on_duty")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    function_id: Mapped[int] = mapped_column(ForeignKey("function.id"), index=True)
+    activity_kind_id: Mapped[int] = mapped_column(ForeignKey("activity_kind.id"))
+    period: Mapped[str] = mapped_column(String(20))
+    count: Mapped[int | None]
+    weeks: Mapped[int | None]
+    or_when_on_duty: Mapped[bool] = mapped_column(default=False)
+
+    function: Mapped[Function] = relationship()
+    activity_kind: Mapped[ActivityKind] = relationship()
+
+
+class OrganisationObligation(db.Model):
+    """An organisation-level duty from the policy (e.g. yearly unannounced system test)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class UserRole(db.Model):
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class UserFunction(db.Model):
+    """A crisis function a person holds; `on_duty` = in the duty roster (piket)."""
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    function_id: Mapped[int] = mapped_column(ForeignKey("function.id"), primary_key=True)
+    on_duty: Mapped[bool] = mapped_column(default=False)
+
+    function: Mapped[Function] = relationship(lazy="joined")
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on password change and deactivation: every session carrying an older value ends.
+    session_version: Mapped[int] = mapped_column(default=1)
+    calendar_token: Mapped[str] = mapped_column(
+        String(64), unique=True, default=lambda: secrets.token_urlsafe(24)
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deactivated_at: Mapped[datetime | None]
+
+    region: Mapped[Region] = relationship(lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan"
+    )
+    function_rows: Mapped[list[UserFunction]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan"
+    )
+
+    @property
+    def roles(self) -> set[str]:
+        return {r.role for r in self.role_rows}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def functions(self) -> list[Function]:
+        return sorted((f.function for f in self.function_rows), key=lambda f: f.code)
+
+    @property
+    def function_codes(self) -> list[str]:
+        return [f.code for f in self.functions]
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        # The version makes the session cookie stale after a password change or deactivation.
+        return f"{self.id}:{self.session_version}"
+
+
+class AuditLog(db.Model):
+    """Who did what to which object, when: logins and every admin or coordinator change."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxMessage(db.Model):
+    """Every notification; sent by SMTP when configured, else kept here and logged."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    to: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)

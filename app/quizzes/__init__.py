@@ -1,0 +1,4 @@
+"""Formative quizzes with instant feedback and spaced review."""
+from flask import Blueprint
+
+bp = Blueprint("quizzes", __name__)

@@ -1,0 +1,44 @@
+// Paraat's only script: small behaviour htmx leaves to us. Everything works without it.
+(function () {
+  "use strict";
+
+  // After a swap, move focus to the new content so keyboard and screen-reader users follow it:
+  // an element marked data-autofocus (error summary, feedback) wins, else the swap target.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (!target || !document.body.contains(target)) { target = document.getElementById("main"); }
+    var focus = target.querySelector("[data-autofocus]") || (target.matches("[data-autofocus]") ? target : null);
+    if (!focus) {
+      focus = target.querySelector("h1, h2, h3") || target;
+    }
+    if (!focus.hasAttribute("tabindex") && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(focus.tagName)) {
+      focus.setAttribute("tabindex", "-1");
+    }
+    focus.focus({ preventScroll: false });
+    var message = target.querySelector("[data-status]");
+    if (message) { document.getElementById("status").textContent = message.getAttribute("data-status") || message.textContent; }
+  });
+
+  // A server error during an htmx request: tell the user instead of silently doing nothing.
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status === 422) { return; } // validation errors are swapped in as the form fragment
+    var status = document.getElementById("status");
+    status.textContent = xhr.status === 429 ? "Te veel pogingen. Wacht even en probeer het opnieuw."
+      : "Dat lukte niet (fout " + xhr.status + "). Probeer het opnieuw.";
+  });
+  document.addEventListener("htmx:sendError", function () {
+    document.getElementById("status").textContent = "Geen verbinding. Probeer het opnieuw zodra je weer online bent.";
+  });
+
+  // Let htmx swap 422 (form errors) responses into the form, like a normal 200.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 422) { event.detail.shouldSwap = true; event.detail.isError = false; }
+  });
+
+  // Elements that ask for confirmation declare it in data-confirm (no inline handlers under CSP).
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  }, true);
+})();
