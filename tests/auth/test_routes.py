@@ -1,0 +1,129 @@
+"""Login, logout, password change and set-password links over HTTP."""
+import re
+
+import pytest
+
+from app.auth.reset import make_token
+from app.models import OutboxMessage
+from tests import factories
+from tests.conftest import HTMX
+
+
+def test_login_page_is_dutch_and_labelled(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="nl">' in page
+    assert '<label for="email">E-mailadres</label>' in page
+    assert '<label for="password">Wachtwoord</label>' in page
+
+
+def test_login_success_shows_start_page_with_name_and_function(app, client, auth):
+    factories.user(email="ol@example.nl", name="Sanne de Vries", functions=("OL",))
+    response = auth.login("ol@example.nl")
+    assert response.status_code == 302 and response.location == "/"
+    page = client.get("/").get_data(as_text=True)
+    assert "Hallo Sanne de Vries" in page
+    assert "OL" in page
+
+
+@pytest.mark.parametrize("email,password", [("ol@example.nl", "verkeerd wachtwoord"),
+                                            ("niemand@example.nl", "verkeerd wachtwoord")])
+def test_login_failure_is_the_same_message_with_422(app, client, auth, email, password):
+    factories.user(email="ol@example.nl")
+    response = auth.login(email, password)
+    assert response.status_code == 422
+    assert "E-mailadres of wachtwoord klopt niet." in response.get_data(as_text=True)
+
+
+def test_login_too_long_field_is_a_form_error(app, client):
+    response = client.post("/login", data={"email": "a" * 300 + "@x.nl", "password": "x"})
+    assert response.status_code == 422
+    assert "te lang" in response.get_data(as_text=True)
+
+
+def test_login_rotates_session(app, client, auth):
+    factories.user(email="ol@example.nl")
+    with client.session_transaction() as session:
+        session["planted"] = "by attacker"
+    auth.login("ol@example.nl")
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session.get("_user_id")
+
+
+def test_login_next_only_allows_local_paths(app, client):
+    factories.user(email="ol@example.nl")
+    data = {"email": "ol@example.nl", "password": factories.PASSWORD}
+    assert client.post("/login?next=//evil.example/x", data=data).location == "/"
+    client.post("/logout")
+    assert client.post("/login?next=/account", data=data).location == "/account"
+
+
+def test_login_rate_limit_gives_dutch_429(app, client, auth):
+    factories.user(email="ol@example.nl")
+    statuses = [auth.login("ol@example.nl", "verkeerd wachtwoord").status_code for _ in range(6)]
+    assert statuses[:5] == [422] * 5
+    assert statuses[5] == 429
+    assert "Te veel pogingen" in auth.login("ol@example.nl").get_data(as_text=True)
+
+
+def test_logout_ends_session(app, client, auth):
+    factories.user(email="ol@example.nl")
+    auth.login("ol@example.nl")
+    assert client.get("/account").status_code == 200
+    assert client.post("/logout").location == "/login"
+    assert client.get("/account").status_code == 302
+
+
+def test_deactivated_user_is_logged_out_at_once(app, client, auth):
+    from app.auth.services import set_active
+    person = factories.user(email="ol@example.nl")
+    auth.login("ol@example.nl")
+    set_active(person, False)
+    assert client.get("/account").status_code == 302
+
+
+def test_password_change_keeps_this_session_and_ends_others(app, auth):
+    factories.user(email="ol@example.nl")
+    phone, laptop = app.test_client(), app.test_client()
+    for c in (phone, laptop):
+        c.post("/login", data={"email": "ol@example.nl", "password": factories.PASSWORD})
+    response = phone.post("/account/password", data={
+        "current": factories.PASSWORD, "new": "nieuw lang wachtwoord", "confirm": "nieuw lang wachtwoord"})
+    assert response.status_code == 302
+    assert phone.get("/account").status_code == 200
+    assert laptop.get("/account").status_code == 302
+
+
+def test_password_change_errors_as_htmx_fragment(app, client, auth):
+    factories.user(email="ol@example.nl")
+    auth.login("ol@example.nl")
+    response = client.post("/account/password", headers=HTMX,
+                           data={"current": "fout", "new": "kort", "confirm": "anders"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<html" not in page and 'class="error-summary"' in page
+    assert "Kies een wachtwoord van 10 tot 200 tekens." in page
+    assert "niet gelijk" in page
+
+
+def test_set_password_link_works_once(app, client):
+    person = factories.user(email="nieuw@example.nl")
+    token = make_token(person)
+    data = {"new": "mijn eigen wachtwoord", "confirm": "mijn eigen wachtwoord"}
+    assert client.post(f"/account/set-password/{token}", data=data).status_code == 302
+    assert client.post("/login", data={"email": "nieuw@example.nl", "password": data["new"]}).status_code == 302
+    client.post("/logout")
+    assert client.get(f"/account/set-password/{token}").status_code == 404
+
+
+def test_forgot_password_answers_the_same_for_unknown_addresses(app, client):
+    factories.user(email="bekend@example.nl")
+    known = client.post("/account/forgot", data={"email": "bekend@example.nl"})
+    unknown = client.post("/account/forgot", data={"email": "onbekend@example.nl"})
+    assert known.status_code == unknown.status_code == 302
+    messages = app.extensions["sqlalchemy"].session.scalars(
+        OutboxMessage.__table__.select().with_only_columns(OutboxMessage.to)).all()
+    assert messages == ["bekend@example.nl"]
+    body = app.extensions["sqlalchemy"].session.scalar(
+        OutboxMessage.__table__.select().with_only_columns(OutboxMessage.body))
+    assert re.search(r"/account/set-password/\S+", body)

@@ -1,0 +1,95 @@
+"""Account rules without HTTP: hashing, authentication, creation, revocation."""
+import pytest
+
+from app.auth import services
+from app.auth.passwords import hash_password, verify_password
+from app.models import AuditLog, User
+from tests import factories
+
+
+def test_hash_is_argon2id_and_verifies():
+    hashed = hash_password("een lang wachtwoord")
+    assert hashed.startswith("$argon2id$")
+    assert verify_password(hashed, "een lang wachtwoord")
+    assert not verify_password(hashed, "iets anders")
+    assert not verify_password(None, "iets anders")
+
+
+def test_authenticate_accepts_right_password_and_logs(app):
+    person = factories.user(email="a@example.nl")
+    assert services.authenticate("A@Example.nl ", factories.PASSWORD) == person
+    assert app.extensions["sqlalchemy"].session.scalar(
+        AuditLog.__table__.select().with_only_columns(AuditLog.action).where(AuditLog.action == "login")) == "login"
+
+
+@pytest.mark.parametrize("email,password", [("a@example.nl", "fout wachtwoord"), ("onbekend@example.nl", "x")])
+def test_authenticate_refuses_wrong_password_or_unknown_email(app, email, password):
+    factories.user(email="a@example.nl")
+    assert services.authenticate(email, password) is None
+
+
+def test_authenticate_refuses_inactive_user(app):
+    factories.user(email="a@example.nl", active=False)
+    assert services.authenticate("a@example.nl", factories.PASSWORD) is None
+
+
+def test_create_user_with_roles_and_functions(app):
+    factories.function("OL")
+    factories.function("AC-IM")
+    person = services.create_user("nieuw@example.nl", "Nieuwe Persoon", ["functionary", "author"],
+                                  ["OL", "AC-IM"], password="een lang wachtwoord")
+    assert person.roles == {"functionary", "author"}
+    assert person.function_codes == ["AC-IM", "OL"]
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"email": "geen-adres"}, "geldig e-mailadres"),
+    ({"name": ""}, "naam"),
+    ({"name": "x" * 121}, "naam"),
+    ({"roles": ["baas"]}, "Onbekende rol"),
+    ({"function_codes": ["XX"]}, "Onbekende functiecode: XX"),
+    ({"password": "kort"}, "minstens 10 tekens"),
+])
+def test_create_user_refuses_bad_input_without_writing(app, kwargs, message):
+    factories.function("OL")
+    args = {"email": "nieuw@example.nl", "name": "Nieuw", "roles": ["functionary"],
+            "function_codes": ["OL"], "password": None} | kwargs
+    with pytest.raises(services.AccountError, match=message):
+        services.create_user(**args)
+    app.extensions["sqlalchemy"].session.rollback()
+    assert services.find_by_email("nieuw@example.nl") is None
+
+
+def test_create_user_refuses_duplicate_email(app):
+    factories.user(email="dubbel@example.nl")
+    with pytest.raises(services.AccountError, match="bestaat al"):
+        services.create_user("Dubbel@example.nl", "Ander", ["functionary"], [])
+
+
+def test_password_change_and_deactivation_invalidate_sessions(app):
+    person = factories.user()
+    old_session = person.get_id()
+    assert services.load_session_user(old_session) == person
+    services.change_password(person, factories.PASSWORD, "een nieuw lang wachtwoord")
+    assert services.load_session_user(old_session) is None
+    current = person.get_id()
+    services.set_active(person, False)
+    assert services.load_session_user(current) is None
+
+
+def test_change_password_requires_current_password(app):
+    person = factories.user()
+    with pytest.raises(services.AccountError, match="huidige wachtwoord"):
+        services.change_password(person, "niet het goede", "een nieuw lang wachtwoord")
+
+
+@pytest.mark.parametrize("session_id", ["", "abc", "1", "1:2:3", None])
+def test_load_session_user_ignores_garbage(app, session_id):
+    assert services.load_session_user(session_id) is None
+
+
+def test_user_model_function_helpers(app):
+    person = factories.user(functions=("OL", "BA"))
+    assert isinstance(person, User)
+    assert person.function_codes == ["BA", "OL"]
+    assert person.has_role("functionary") and not person.has_role("admin")

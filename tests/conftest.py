@@ -1,0 +1,106 @@
+"""Fixtures built on the app factory: app, client, runner and a small login helper.
+
+Every test that uses `app` runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too.
+"""
+import os
+
+import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import inspect as sa_inspect, text
+
+from app import create_app
+from app.extensions import db, limiter
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+_pg_schema_ready = False
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "csrf: run with CSRF protection on (off by default in tests)")
+    config.addinivalue_line("markers", "sqlite_only: a test about SQLite files or the embedded default")
+
+
+def _reset_postgres(app):
+    """Create the schema once per run; empty every table before each test."""
+    global _pg_schema_ready
+    with app.app_context():
+        if not _pg_schema_ready:
+            db.drop_all()
+            with db.engine.begin() as conn:  # tables from earlier runs that models no longer have
+                for table in sa_inspect(conn).get_table_names():
+                    conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+            db.create_all()
+            _pg_schema_ready = True
+        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        with db.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request, tmp_path):
+    backend = request.param
+    if backend == "postgresql" and request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("SQLite-only test")
+    url = PG_URL if backend == "postgresql" else f"sqlite:///{tmp_path / 'test.db'}"
+    test_config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": bool(request.node.get_closest_marker("csrf")),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "DEMO_PASSWORD": "paraat-demo",
+        "SERVER_NAME": "localhost",
+    }
+    application = create_app(test_config)
+    application.config["DB_BACKEND"] = backend
+    application.test_client_class = Client
+    if backend == "postgresql":
+        _reset_postgres(application)
+    else:
+        with application.app_context():
+            db.create_all()
+    limiter.reset()
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+class Client(FlaskClient):
+    """Tests keep one app context open; production gets a fresh one (and fresh `g`) per request."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email, password="correct horse battery"):
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+HTMX = {"HX-Request": "true"}

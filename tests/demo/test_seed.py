@@ -1,0 +1,64 @@
+"""`flask demo seed`: the demo region from CONTRACT section 6, idempotent."""
+from app.extensions import db
+from app.models import Competency, Function, Norm, User
+
+CONTRACT_COMPETENCIES = {
+    "crisissensitiviteit", "crisisdiagnose", "flexibele-crisisorganisatie", "gedeeld-situationeel-bewustzijn",
+    "kritieke-momenten", "werken-vanuit-doelstellingen", "eenheid-van-inspanning",
+    "vergaderen-op-crisisdynamiek", "nafase", "leiderschap"}
+
+
+def _counts():
+    return {m.__name__: db.session.scalar(db.select(db.func.count()).select_from(m))
+            for m in (User, Function, Competency, Norm)}
+
+
+def test_seed_creates_contract_accounts_and_is_idempotent(app, runner):
+    first = runner.invoke(args=["demo", "seed"])
+    assert first.exit_code == 0, first.output
+    counts = _counts()
+    second = runner.invoke(args=["demo", "seed"])
+    assert second.exit_code == 0 and _counts() == counts
+    roles = {u.email: u.roles for u in db.session.scalars(db.select(User))}
+    assert roles["functionaris@demo.paraat.nl"] == {"functionary"}
+    assert roles["auteur@demo.paraat.nl"] == {"author"}
+    assert roles["coordinator@demo.paraat.nl"] == {"coordinator"}
+    assert roles["beheer@demo.paraat.nl"] == {"admin"}
+    functionaries = [u for u in db.session.scalars(db.select(User)) if u.function_rows]
+    assert len(functionaries) >= 40
+    assert {c.code for c in db.session.scalars(db.select(Competency))} == CONTRACT_COMPETENCIES
+
+
+def test_seeded_norms_match_the_policy(app, runner):
+    runner.invoke(args=["demo", "seed"])
+    ol_multi = db.session.scalar(
+        db.select(Norm).join(Norm.function).where(Function.code == "OL", Norm.year == 2026)
+        .join(Norm.activity_kind).filter_by(code="multi_exercise"))
+    assert (ol_multi.period, ol_multi.count) == ("per_year", 2)
+    briefing = db.session.scalar(
+        db.select(Norm).join(Norm.function).where(Function.code == "BA", Norm.year == 2026)
+        .join(Norm.activity_kind).filter_by(code="ops_briefing"))
+    assert (briefing.period, briefing.weeks, briefing.or_when_on_duty) == ("every_weeks", 5, True)
+
+
+def test_demo_login_works(app, runner, client):
+    runner.invoke(args=["demo", "seed"])
+    response = client.post("/login", data={"email": "functionaris@demo.paraat.nl", "password": "paraat-demo"})
+    assert response.status_code == 302
+    assert "Operationeel Leider" in client.get("/").get_data(as_text=True)
+
+
+def test_seed_refused_in_production(app, runner):
+    app.config["APP_ENV"] = "production"
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code == 1 and "uitgeschakeld" in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
+
+
+def test_broken_norms_file_reports_path_and_line(tmp_path):
+    import pytest
+    from app.norms.loader import NormsFileError, read_norms_file
+    broken = tmp_path / "norms.yaml"
+    broken.write_text("functions:\n  OL:\n    name: x\n  - kapot: [\n")
+    with pytest.raises(NormsFileError, match=r"norms\.yaml:\d+: "):
+        read_norms_file(broken)

@@ -1,0 +1,84 @@
+"""Start page, account, public pages and health check."""
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from tests import factories
+from tests.conftest import HTMX
+
+
+def test_anonymous_start_redirects_to_login(client):
+    assert client.get("/").location.endswith("/login")
+
+
+def test_start_page_full_and_htmx(app, client, auth):
+    factories.user(email="ol@example.nl", name="Sanne", functions=("OL",))
+    auth.login("ol@example.nl")
+    full = client.get("/")
+    assert "<html" in full.get_data(as_text=True) and "Hallo Sanne" in full.get_data(as_text=True)
+    assert full.headers["Vary"].count("HX-Request") == 1
+    # The start page has no fragment: an htmx request (e.g. hx-boost) still gets a whole page.
+    assert "Hallo Sanne" in client.get("/", headers=HTMX).get_data(as_text=True)
+
+
+def test_start_page_has_sections_for_features(app, client, auth):
+    factories.user(email="ol@example.nl")
+    auth.login("ol@example.nl")
+    page = client.get("/").get_data(as_text=True)
+    for title in ["Microlearning van de week", "Open inschrijvingen", "Voortgang op je normen"]:
+        assert title in page
+
+
+def test_base_layout_accessibility_landmarks(app, client, auth):
+    factories.user(email="ol@example.nl")
+    auth.login("ol@example.nl")
+    page = client.get("/account").get_data(as_text=True)
+    assert 'class="skip-link" href="#main"' in page
+    assert '<main id="main"' in page
+    assert 'role="status"' in page
+    assert '<nav aria-label="Hoofdmenu">' in page
+    assert 'aria-current="page">Account' in page
+
+
+@pytest.mark.parametrize("path,needle", [("/toegankelijkheid", "WCAG"), ("/privacy", "privé")])
+def test_public_pages_for_everyone(client, path, needle):
+    response = client.get(path)
+    assert response.status_code == 200 and needle in response.get_data(as_text=True)
+
+
+def test_security_txt_fields(client):
+    response = client.get("/.well-known/security.txt")
+    body = response.get_data(as_text=True)
+    assert response.mimetype == "text/plain"
+    for field in ("Contact: ", "Expires: ", "Canonical: ", "Preferred-Languages: "):
+        assert field in body
+
+
+def test_manifest(client):
+    response = client.get("/manifest.webmanifest")
+    assert response.mimetype == "application/manifest+json"
+    assert response.get_json(force=True)["lang"] == "nl"
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "ok"
+
+
+def test_healthz_reports_unavailable_database(app, client, monkeypatch):
+    from app.extensions import db
+
+    def broken(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("down"))
+    monkeypatch.setattr(db.session, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and "down" not in response.get_data(as_text=True)
+
+
+def test_navigation_shows_only_what_the_role_may_use(app, client, auth):
+    factories.user(email="ol@example.nl")
+    factories.user(email="admin@example.nl", roles=("admin",), functions=())
+    auth.login("ol@example.nl")
+    assert 'href="/admin"' not in client.get("/").get_data(as_text=True)
+    auth.logout()
+    auth.login("admin@example.nl")
+    assert 'href="/admin"' in client.get("/").get_data(as_text=True)
