@@ -16,3 +16,4 @@ from app.models.core import (  # noqa: F401
     UserRole,
     ROLES,
 )
+from app.models.portfolio import ENTRY_KINDS, PortfolioEntry  # noqa: F401,E402

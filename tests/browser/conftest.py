@@ -1,0 +1,81 @@
+"""Browser tests: the demo region served by a real server thread, driven by Debian's chromium."""
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+PHONE = {"width": 360, "height": 740}
+DEMO_PASSWORD = "paraat-demo"
+
+
+def pytest_collection_modifyitems(config, items):
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("CI"):
+        return  # in CI a missing browser must fail loudly, not skip
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (make test installs it)")
+    for item in items:
+        if "browser" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    """The demo region in its own SQLite file; shared by all browser tests of a run."""
+    path = tmp_path_factory.mktemp("live") / "live.db"
+    application = create_app({"TESTING": True, "SECRET_KEY": "browser-tests",
+                              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                              "RATELIMIT_ENABLED": False, "DEMO_PASSWORD": DEMO_PASSWORD})
+    with application.app_context():
+        db.create_all()
+        from app.demo.seed import seed_demo
+        seed_demo()
+    return application
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A fresh phone-sized page; `phone.login(email)` logs in through the real form."""
+    context = browser.new_context(viewport=PHONE, locale="nl-NL", base_url=live_server)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+    def login(email, password=DEMO_PASSWORD):
+        page.goto("/login")
+        page.get_by_label("E-mailadres").fill(email)
+        page.get_by_label("Wachtwoord", exact=True).fill(password)
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_url(f"{live_server}/")
+
+    page.login = login
+    page.js_errors = errors
+    yield page
+    context.close()
