@@ -14,7 +14,7 @@ class InstanceError(ValueError):
     """The instance breaks CONTRACT section 5; the message starts with the path of the bad field."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Activity:
     id: str
     date: str | None          # None: undated, never clashes
@@ -23,7 +23,7 @@ class Activity:
     seats: dict               # function code -> seats (>= 0), in input order
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Person:
     id: str
     function: str
@@ -33,12 +33,15 @@ class Person:
     requests: tuple           # activity indices, best first
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Instance:
     seed: str
     activities: tuple
     people: tuple
 
+
+# The checks below build the path of a field only when it is wrong: a national instance has
+# tens of thousands of fields, and formatting a path for each doubled the validation time.
 
 def _fail(path, message):
     raise InstanceError(f"{path}: {message}")
@@ -46,6 +49,15 @@ def _fail(path, message):
 
 def _kind_of(value):
     return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _is_name(value):
+    return type(value) is str and value.strip() != ""
+
+
+def _is_count(value, minimum):
+    # bool is an int subclass in Python, but `true` is not a number in JSON.
+    return type(value) is int and value >= minimum
 
 
 def _object(value, path):
@@ -60,36 +72,55 @@ def _array(value, path):
     return value
 
 
-def _name(value, path):
-    if not isinstance(value, str) or not value.strip():
-        _fail(path, f"must be a non-empty string, got {value!r}")
-    return value
+def _bad_name(value, path):
+    _fail(path, f"must be a non-empty string, got {value!r}")
 
 
-def _count(value, path, minimum):
-    # bool is an int subclass in Python, but `true` is not a number in JSON.
-    if isinstance(value, bool) or not isinstance(value, int):
+def _bad_count(value, path, minimum):
+    if type(value) is not int:
         _fail(path, f"must be an integer, got {value!r}")
-    if value < minimum:
-        _fail(path, f"must be {'non-negative' if minimum == 0 else f'at least {minimum}'}, got {value}")
-    return value
+    _fail(path, f"must be {'non-negative' if minimum == 0 else f'at least {minimum}'}, got {value}")
 
 
-def _names(value, path):
-    return frozenset(_name(v, f"{path}[{i}]") for i, v in enumerate(_array(value, path)))
-
-
-def _required(obj, key, path):
+def _name(obj, key, path):
     if key not in obj:
         _fail(path, f"missing required field '{key}'")
-    return obj[key]
+    value = obj[key]
+    if not _is_name(value):
+        _bad_name(value, f"{path}.{key}")
+    return value
+
+
+def _names(obj, key, path):
+    values = obj.get(key, [])
+    if not isinstance(values, list):
+        _array(values, f"{path}.{key}")
+    for i, v in enumerate(values):
+        if not _is_name(v):
+            _bad_name(v, f"{path}.{key}[{i}]")
+    return frozenset(values)
+
+
+def _counts(obj, key, path, minimum, default):
+    """A mapping of names to integers >= minimum, e.g. seats or deficit."""
+    if key not in obj and default is None:
+        _fail(path, f"missing required field '{key}'")
+    mapping = obj.get(key, default)
+    if not isinstance(mapping, dict):
+        _object(mapping, f"{path}.{key}")
+    for k, v in mapping.items():
+        if not _is_name(k):
+            _bad_name(k, f"{path}.{key}")
+        if not _is_count(v, minimum):
+            _bad_count(v, f"{path}.{key}.{k}", minimum)
+    return dict(mapping)
 
 
 def _parse_date(value, path):
     if value is None:
         return None
     # date.fromisoformat alone would also accept "20270311" and week dates.
-    if not isinstance(value, str) or not _DATE.fullmatch(value):
+    if type(value) is not str or not _DATE.fullmatch(value):
         _fail(path, f"must be a date YYYY-MM-DD or null, got {value!r}")
     try:
         _date.fromisoformat(value)
@@ -100,38 +131,49 @@ def _parse_date(value, path):
 
 def _parse_activity(raw, path):
     _object(raw, path)
-    seats_raw = _object(_required(raw, "seats", path), f"{path}.seats")
-    seats = {_name(f, f"{path}.seats"): _count(n, f"{path}.seats.{f}", 0) for f, n in seats_raw.items()}
     return Activity(
-        id=_name(_required(raw, "id", path), f"{path}.id"),
+        id=_name(raw, "id", path),
         date=_parse_date(raw.get("date"), f"{path}.date"),
-        kind=_name(_required(raw, "kind", path), f"{path}.kind"),
-        competencies=_names(raw.get("competencies", []), f"{path}.competencies"),
-        seats=seats,
+        kind=_name(raw, "kind", path),
+        competencies=_names(raw, "competencies", path),
+        seats=_counts(raw, "seats", path, 0, None),
     )
+
+
+def _parse_requests(raw, path, activity_index):
+    refs = raw.get("requests", [])
+    if not isinstance(refs, list):
+        _array(refs, f"{path}.requests")
+    requests = []
+    for ref in refs:
+        a = activity_index.get(ref) if type(ref) is str else None
+        if a is None:
+            j = len(requests)
+            if not _is_name(ref):
+                _bad_name(ref, f"{path}.requests[{j}]")
+            _fail(f"{path}.requests[{j}]", f"unknown activity {ref!r}")
+        requests.append(a)
+    if len(set(requests)) < len(requests):
+        first = {}
+        for j, ref in enumerate(refs):
+            if ref in first:
+                _fail(f"{path}.requests[{j}]", f"activity {ref!r} requested twice (also requests[{first[ref]}])")
+            first[ref] = j
+    return tuple(requests)
 
 
 def _parse_person(raw, path, activity_index):
     _object(raw, path)
-    deficit_raw = _object(raw.get("deficit", {}), f"{path}.deficit")
-    deficit = {_name(k, f"{path}.deficit"): _count(v, f"{path}.deficit.{k}", 0) for k, v in deficit_raw.items()}
-    requests, seen = [], {}
-    for j, ref in enumerate(_array(raw.get("requests", []), f"{path}.requests")):
-        where = f"{path}.requests[{j}]"
-        _name(ref, where)
-        if ref not in activity_index:
-            _fail(where, f"unknown activity {ref!r}")
-        if ref in seen:
-            _fail(where, f"activity {ref!r} requested twice (also requests[{seen[ref]}])")
-        seen[ref] = j
-        requests.append(activity_index[ref])
+    limit = raw.get("limit", 1)
+    if not _is_count(limit, 1):
+        _bad_count(limit, f"{path}.limit", 1)
     return Person(
-        id=_name(_required(raw, "id", path), f"{path}.id"),
-        function=_name(_required(raw, "function", path), f"{path}.function"),
-        limit=_count(raw.get("limit", 1), f"{path}.limit", 1),
-        deficit=deficit,
-        plan_competencies=_names(raw.get("plan_competencies", []), f"{path}.plan_competencies"),
-        requests=tuple(requests),
+        id=_name(raw, "id", path),
+        function=_name(raw, "function", path),
+        limit=limit,
+        deficit=_counts(raw, "deficit", path, 0, {}),
+        plan_competencies=_names(raw, "plan_competencies", path),
+        requests=_parse_requests(raw, path, activity_index),
     )
 
 
@@ -144,16 +186,22 @@ def _unique_ids(items, what, section):
     return first
 
 
+def _required(obj, key):
+    if key not in obj:
+        _fail("instance", f"missing required field '{key}'")
+    return obj[key]
+
+
 def parse(instance) -> Instance:
     """Check `instance` and return it in internal form; raise InstanceError naming the first problem."""
     _object(instance, "instance")
-    seed = _required(instance, "seed", "instance")
-    if not isinstance(seed, str):
+    seed = _required(instance, "seed")
+    if type(seed) is not str:
         _fail("seed", f"must be a string, got {_kind_of(seed)}")
-    raw_activities = _array(_required(instance, "activities", "instance"), "activities")
+    raw_activities = _array(_required(instance, "activities"), "activities")
     activities = tuple(_parse_activity(a, f"activities[{i}]") for i, a in enumerate(raw_activities))
     index = _unique_ids(activities, "activity", "activities")
-    raw_people = _array(_required(instance, "people", "instance"), "people")
+    raw_people = _array(_required(instance, "people"), "people")
     people = tuple(_parse_person(p, f"people[{i}]", index) for i, p in enumerate(raw_people))
     _unique_ids(people, "person", "people")
     return Instance(seed=seed, activities=activities, people=people)

@@ -197,3 +197,20 @@ def test_solve_does_not_mutate_its_input():
 def test_lottery_is_sha256_of_seed_colon_id(seed):
     import hashlib
     assert lottery(seed, "P1") == hashlib.sha256(f"{seed}:P1".encode()).hexdigest()
+
+
+def test_solve_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+    from app.allocation import InstanceError
+    inst = {"seed": "s", "activities": [act("A")], "people": [person("P1", ["A"])]}
+    solve(inst)
+    assert gc.isenabled()
+    with pytest.raises(InstanceError):
+        solve({"seed": "s"})
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        solve(inst)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
