@@ -2,7 +2,22 @@
 
     instance.py  validation of the input dict; InstanceError names the offending field
     solver.py    deferred acceptance over (activity, function) seats and the result report
-    cli.py       `main()` behind `flask allocation solve FILE` and `python -m app.allocation FILE`
+    cli.py       main() behind `flask allocation solve FILE` and `python -m app.allocation FILE`
+
+Choices where the contract leaves room:
+- `seed` is required (a string, may be empty); an activity `date` may be null or missing
+  (never clashes); `limit` defaults to 1; `deficit`, `plan_competencies`, `competencies`,
+  `requests` default to empty; unknown extra fields are ignored.
+- `unassigned` lists everyone without a seat, including people who requested nothing.
+- `waitlists` has a key for every activity/function with seats (possibly an empty list) and
+  for every activity/function somebody asked for, even with zero seats for that function.
+- `explanations`: every unassigned person (an empty list when they requested nothing) and one
+  entry per missed request the person would still take: all of them while the person holds
+  fewer than `limit` seats, otherwise those ranked above their lowest granted one. Entries
+  add `rank` and `reason` ("priority" | "date_clash" with `clashes_with` | "limit" |
+  "no_seats_for_function"); `cutoff` is the lowest seat holder's priority, null when nobody
+  holds a seat of that function.
+- Assignments are in activity input order, then by priority.
 """
 from .instance import InstanceError, validate
 from .solver import lottery, solve

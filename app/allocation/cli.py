@@ -24,9 +24,10 @@ def main(argv=None, stdin=None, stdout=None, stderr=None) -> int:
     name = "<stdin>" if path == "-" else path
     try:
         if path == "-":
-            text = stdin.read()
+            text = stdin.read().removeprefix("\ufeff")
         else:
-            with open(path, encoding="utf-8") as fh:
+            # utf-8-sig: files saved by Windows editors often start with a byte-order mark.
+            with open(path, encoding="utf-8-sig") as fh:
                 text = fh.read()
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{name}: cannot read: {getattr(exc, 'strerror', None) or exc}", file=stderr)
@@ -35,6 +36,9 @@ def main(argv=None, stdin=None, stdout=None, stderr=None) -> int:
         result = solve(json.loads(text))
     except json.JSONDecodeError as exc:
         print(f"{name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}", file=stderr)
+        return 2
+    except RecursionError:
+        print(f"{name}: invalid JSON: nested too deeply", file=stderr)
         return 2
     except InstanceError as exc:
         print(f"{name}: {exc}", file=stderr)

@@ -19,12 +19,12 @@ def solve(instance: dict) -> dict:
     # The run allocates some hundred thousand small containers that all live until the end;
     # the cyclic collector would only traverse them again and again (a third of the time on
     # a national instance). Nothing here creates reference cycles.
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         return _Allocation(parse(instance)).report()
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 

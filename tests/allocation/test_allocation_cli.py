@@ -75,3 +75,21 @@ def test_python_dash_m_entry_point(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "app.allocation", "-"], input="{", capture_output=True,
                          text=True, cwd=tmp_path, env=env)
     assert bad.returncode == 2 and bad.stdout == "" and "<stdin>:1:2: invalid JSON" in bad.stderr
+
+
+def test_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(INSTANCE).encode())
+    assert run([str(path)])[0] == 0
+    assert run(["-"], stdin="\ufeff" + json.dumps(INSTANCE))[0] == 0
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"[" * 100_000, "nested too deeply"),
+    (b'{"seed": "\xff"}', "cannot read"),
+])
+def test_unusable_files_exit_2(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    code, out, err = run([str(path)])
+    assert code == 2 and out == "" and message in err and err.count("\n") == 1
