@@ -138,8 +138,12 @@ class _Allocation:
         granted.sort()
         for keys in waiting:
             keys.sort()
-        order = sorted(range(len(self.slots)), key=lambda s: (
-            self.slots[s][0], self.slots[s][1] not in acts[self.slots[s][0]].seats, self.slots[s][1]))
+
+        def listed(s):   # activity order; functions with seats first, then by code
+            a, f = self.slots[s]
+            return a, f not in acts[a].seats, f
+
+        order = sorted(range(len(self.slots)), key=listed)
         n, by_draw = self.n, self.by_draw
         return {
             "assignments": [{"person": ids[p], "activity": acts[a].id, "function": people[p].function}
@@ -187,8 +191,8 @@ class _Allocation:
                     entry["reason"] = "date_clash"
                     entry["clashes_with"] = acts[self.held_dates[p][d]].id
                 else:
-                    # Unreachable with the rule for `due` above (a full person holds its best
-                    # usable requests); kept so that a changed rule cannot produce a bad reason.
+                    # Does not occur with the rule for `due` (a full person holds their best
+                    # usable requests), but it is the only cause left.
                     entry["reason"] = "limit"
                 entries.append(entry)
         return result
