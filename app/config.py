@@ -17,6 +17,24 @@ def _secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+class ConfigError(RuntimeError):
+    """A configuration value is unusable; the message says which and how to fix it (Dutch)."""
+
+
+def check(config: dict) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        make_url(url).get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise ConfigError(
+            f"DATABASE_URL is geen bruikbare database-URL ({url!r}): {exc}. "
+            "Voorbeelden: sqlite:////pad/naar/paraat.db of postgresql+psycopg://gebruiker@host:5432/paraat"
+        ) from None
+
+
 def from_environment(instance_path: str, root_path: str) -> dict:
     """Build the config dict; instance/config.py may override any key afterwards."""
     project_root = Path(root_path).parent

@@ -9,12 +9,18 @@ demo_cli = AppGroup("demo", help="Demoregio.")
 
 
 @demo_cli.command("seed")
-def seed():
+@click.option("--if-empty", is_flag=True, help="Alleen als er nog geen accounts zijn (voor make run).")
+def seed(if_empty):
     """Vul de database met de demoregio (Twente). Een tweede keer verandert niets."""
     from app.demo.seed import seed_demo
+    from app.extensions import db
+    from app.models import User
 
     if current_app.config["APP_ENV"] == "production":
         click.echo("fout: demo seed is uitgeschakeld als APP_ENV=production.", err=True)
         sys.exit(1)
+    if if_empty and db.session.scalar(db.select(User.id).limit(1)) is not None:
+        click.echo("Database bevat al gegevens; demo seed overgeslagen.")
+        return
     summary = seed_demo()
     click.echo("Demoregio klaar: " + ", ".join(f"{k} {v}" for k, v in summary.items()))

@@ -62,3 +62,11 @@ def test_broken_norms_file_reports_path_and_line(tmp_path):
     broken.write_text("functions:\n  OL:\n    name: x\n  - kapot: [\n")
     with pytest.raises(NormsFileError, match=r"norms\.yaml:\d+: "):
         read_norms_file(broken)
+
+
+def test_seed_if_empty_skips_a_database_with_users(app, runner):
+    from tests import factories
+    factories.user(email="echt@example.nl")
+    result = runner.invoke(args=["demo", "seed", "--if-empty"])
+    assert result.exit_code == 0 and "overgeslagen" in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
