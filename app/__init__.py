@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, request, url_for
 
 from app import config as config_module
-from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
 
 # Each feature is a package with `bp`; an optional `init_app(app)` adds CLI commands,
 # start-page cards and demo seeders. Order = navigation order.
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=lambda: "nl")
     htmx.init_app(app)
+    compress.init_app(app)
     login_manager.init_app(app)
     _configure_login()
 

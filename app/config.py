@@ -69,4 +69,9 @@ def from_environment(instance_path: str, root_path: str) -> dict:
         "SECURITY_CONTACT": os.environ.get("SECURITY_CONTACT", "mailto:security@paraat.example"),
         "PORTFOLIO_RETENTION_DAYS": int(os.environ.get("PORTFOLIO_RETENTION_DAYS", "365")),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
+                               "application/json", "text/calendar", "application/manifest+json",
+                               "image/svg+xml", "text/plain", "text/csv"],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIN_SIZE": 500,
     }
