@@ -7,5 +7,6 @@ from app.admin import routes  # noqa: E402,F401
 
 
 def init_app(app):
-    from app.admin.cli import users_cli
+    from app.admin.cli import privacy_cli, users_cli
     app.cli.add_command(users_cli)
+    app.cli.add_command(privacy_cli)

@@ -66,3 +66,23 @@ def activate(email):
     """Activeer een account opnieuw."""
     services.set_active(_user_or_fail(email), True)
     click.echo(f"Account {email} is weer actief.")
+
+
+privacy_cli = AppGroup("privacy", help="Bewaartermijnen.")
+
+
+@privacy_cli.command("purge")
+@click.option("--days", type=int, default=None, help="Bewaartermijn in dagen (standaard PORTFOLIO_RETENTION_DAYS).")
+@click.option("--dry-run", is_flag=True, help="Alleen tellen, niets verwijderen.")
+def purge(days, dry_run):
+    """Verwijder gegevens van accounts die langer dan de bewaartermijn op non-actief staan."""
+    from flask import current_app
+
+    from app.admin.retention import purge as run_purge
+    if days is not None and days < 0:
+        _fail("--days moet 0 of groter zijn.")
+    counts = run_purge(days if days is not None else current_app.config["PORTFOLIO_RETENTION_DAYS"],
+                       dry_run=dry_run)
+    verb = "zou verwijderen" if dry_run else "verwijderd"
+    click.echo(f"{counts['user']} accounts {verb}; rijen: " +
+               ", ".join(f"{t} {n}" for t, n in sorted(counts.items()) if t != "user" and n))

@@ -1,0 +1,53 @@
+"""Data retention: personal data of accounts deactivated longer than the retention period is deleted.
+
+Works over every table with a foreign key to user.id, so features that add personal tables are
+covered without a change here: CASCADE/unspecified → rows deleted, SET NULL → reference cleared.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from app import audit
+from app.extensions import db
+from app.models import User
+from app.models.core import utcnow
+
+
+def expired_accounts(retention_days: int, now: datetime | None = None) -> list[User]:
+    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    return db.session.scalars(db.select(User).where(
+        User.active.is_(False), User.deactivated_at.is_not(None), User.deactivated_at < cutoff)).all()
+
+
+def purge(retention_days: int, now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
+    """Delete the personal data and the account itself of expired accounts; returns rows per table."""
+    ids = [u.id for u in expired_accounts(retention_days, now)]
+    counts: dict[str, int] = {"user": len(ids)}
+    if not ids:
+        return counts
+    user_table = User.__table__
+    # Children first: sorted_tables is parents-before-children, so walk it backwards.
+    for table in reversed(db.metadata.sorted_tables):
+        if table is user_table:
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table is not user_table:
+                continue
+            column = fk.parent
+            where = column.in_(ids)
+            if fk.ondelete and fk.ondelete.upper() == "SET NULL":
+                stmt = table.update().where(where).values({column.name: None})
+            else:
+                stmt = table.delete().where(where)
+            if dry_run:
+                counts[table.name] = counts.get(table.name, 0) + db.session.scalar(
+                    db.select(db.func.count()).select_from(table).where(where))
+            else:
+                counts[table.name] = counts.get(table.name, 0) + db.session.execute(stmt).rowcount
+    if dry_run:
+        db.session.rollback()
+        return counts
+    db.session.execute(user_table.delete().where(user_table.c.id.in_(ids)))
+    audit.record(None, "retention_purge", object_type="user", detail=f"{len(ids)} accounts: {ids}")
+    db.session.commit()
+    return counts
