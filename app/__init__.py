@@ -34,6 +34,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=lambda: "nl")
     htmx.init_app(app)
+    from app.extensions import StaticCompressionCache, compression_cache_key
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", StaticCompressionCache)
+    app.config.setdefault("COMPRESS_CACHE_KEY", compression_cache_key)
     compress.init_app(app)
     login_manager.init_app(app)
     _configure_login()
@@ -86,7 +89,13 @@ def _configure_templates(app: Flask) -> None:
 
     @app.after_request
     def cache_fingerprinted_static(response):
-        if request.endpoint == "static" and request.args.get("v"):
+        if request.endpoint != "static":
+            return response
+        # Read the (small) file into memory so Flask-Compress, which runs after this, compresses it.
+        response.direct_passthrough = False
+        response.make_sequence()
+        if request.args.get("v"):
+            response.cache_control.no_cache = None
             response.cache_control.public = True
             response.cache_control.max_age = 31536000
             response.cache_control.immutable = True

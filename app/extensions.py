@@ -19,6 +19,24 @@ naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
+class StaticCompressionCache:
+    """Flask-Compress cache that keeps only static files (never personal pages), compressed once."""
+
+    def __init__(self):
+        self._store: dict[str, bytes] = {}
+
+    def get(self, key: str):
+        return self._store.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        if ";static:" in key and len(self._store) < 256:
+            self._store[key] = value
+
+
+def compression_cache_key(request) -> str:
+    return f"static:{request.full_path}" if request.endpoint == "static" else "page"
+
+
 db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
 migrate = Migrate()
 login_manager = LoginManager()

@@ -1,5 +1,7 @@
 """Security headers on every response: strict CSP without unsafe-inline, no caching of personal pages."""
-from flask import Flask, request
+import time
+
+from flask import Flask, g, request
 from flask_login import current_user
 
 CSP = "; ".join([
@@ -19,6 +21,18 @@ CSP = "; ".join([
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def start_timer():
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def server_timing(response):
+        # Lets benchmarks (and browser dev tools) read the server's own time for a page.
+        started = g.get("request_started")
+        if started is not None:
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return response
+
     @app.after_request
     def set_security_headers(response):
         headers = response.headers
