@@ -17,3 +17,7 @@ from app.models.core import (  # noqa: F401
     ROLES,
 )
 from app.models.portfolio import ENTRY_KINDS, PortfolioEntry  # noqa: F401,E402
+from app.models.plan import (  # noqa: F401,E402
+    DevelopmentPlan, PlanChange, PlanCompetency, PlanGoal)
+from app.models.portfolio import (  # noqa: F401,E402
+    GRIP_LEVELS, EntryCompetency, EntryGoal, ObservationNote, PeerObservation, Reflection)

@@ -36,3 +36,77 @@ class PortfolioEntry(db.Model):
     source_ref: Mapped[str | None] = mapped_column(String(80))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Added by the portfolio feature (deployments by hand, privacy toggle).
+    incident_type: Mapped[str | None] = mapped_column(String(120))
+    role: Mapped[str | None] = mapped_column(String(120))
+    grip_level: Mapped[str | None] = mapped_column(String(10))  # "1".."5" or "Rijk"
+    # Feedup, reflection and observations of this entry are private unless the person shares them.
+    shared_with_coordinator: Mapped[bool] = mapped_column(default=False)
+
+
+GRIP_LEVELS = ("1", "2", "3", "4", "5", "Rijk")
+
+
+class EntryCompetency(db.Model):
+    entry_id: Mapped[int] = mapped_column(ForeignKey("portfolio_entry.id", ondelete="CASCADE"), primary_key=True)
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competency.id", ondelete="CASCADE"), primary_key=True)
+
+
+class EntryGoal(db.Model):
+    entry_id: Mapped[int] = mapped_column(ForeignKey("portfolio_entry.id", ondelete="CASCADE"), primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("plan_goal.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Reflection(db.Model):
+    """Feedup (before) or reflection (after) of one person on an entry or a registered activity.
+
+    Private to the person unless the entry it belongs to is shared with the coordinator.
+    `activity_id` is a loose reference to the activities feature (no foreign key on purpose).
+    """
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind", "entry_id"),
+        UniqueConstraint("user_id", "kind", "activity_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # feedup | reflection
+    # SET NULL: withdrawn attendance removes the entry, never the person's text (activity_id keeps it).
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("portfolio_entry.id", ondelete="SET NULL"))
+    activity_id: Mapped[int | None]
+    title: Mapped[str] = mapped_column(String(200), default="")
+    learn: Mapped[str | None] = mapped_column(Text)        # feedup: wat wil ik hier leren?
+    went_well: Mapped[str | None] = mapped_column(Text)    # reflection: wat ging goed?
+    to_develop: Mapped[str | None] = mapped_column(Text)   # reflection: wat wil ik ontwikkelen?
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("plan_goal.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PeerObservation(db.Model):
+    """Vakman herkent vakman: `observer` watches `observed` at an activity, against their goals."""
+
+    __table_args__ = (UniqueConstraint("observed_id", "nonce"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observed_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    observer_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("portfolio_entry.id", ondelete="SET NULL"))
+    activity_id: Mapped[int | None]
+    title: Mapped[str] = mapped_column(String(200))
+    occurred_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(20), default="invited")  # invited | done
+    general: Mapped[str | None] = mapped_column(Text)
+    nonce: Mapped[str | None] = mapped_column(String(64))
+    invited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+
+
+class ObservationNote(db.Model):
+    """What the observer saw for one learning goal of the observed person."""
+
+    __table_args__ = (UniqueConstraint("observation_id", "goal_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("peer_observation.id", ondelete="CASCADE"), index=True)
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("plan_goal.id", ondelete="SET NULL"))
+    goal_text: Mapped[str] = mapped_column(Text, default="")  # kept when the goal is edited later
+    text: Mapped[str] = mapped_column(Text)
