@@ -2,3 +2,6 @@
 from flask import Blueprint
 
 bp = Blueprint("author", __name__)
+
+# Route modules of this blueprint; other features add theirs below (e.g. quiz_routes).
+from app.author import routes  # noqa: E402,F401

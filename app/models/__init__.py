@@ -21,3 +21,4 @@ from app.models.plan import (  # noqa: F401,E402
     DevelopmentPlan, PlanChange, PlanCompetency, PlanGoal)
 from app.models.portfolio import (  # noqa: F401,E402
     GRIP_LEVELS, EntryCompetency, EntryGoal, ObservationNote, PeerObservation, Reflection)
+from app.models.learn import ModuleRead  # noqa: F401,E402

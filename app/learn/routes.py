@@ -1,0 +1,88 @@
+"""Catalogue, module page, mark as read, module images."""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import abort, current_app, flash, redirect, request, send_from_directory, url_for
+from flask_login import current_user, login_required
+
+from app.content.catalogue import get_catalogue
+from app.content.modules import IMAGE_EXTENSIONS, LEVELS
+from app.learn import bp, services
+from app.web import is_htmx, render
+
+
+def quiz_url(catalogue, module) -> str | None:
+    """/quizzes/<slug> when the quiz exists and the quizzes feature serves that route."""
+    if not module.quiz or module.quiz not in catalogue.quiz_slugs:
+        return None
+    has_route = current_app.extensions.get("paraat_learn_quiz_route")
+    if has_route is None:
+        has_route = any(rule.rule.startswith("/quizzes/<") for rule in current_app.url_map.iter_rules())
+        current_app.extensions["paraat_learn_quiz_route"] = has_route
+    if not has_route:
+        return None
+    return f"{request.script_root}/quizzes/{quote(module.quiz)}"
+
+
+def module_context(catalogue, module) -> dict:
+    """What the module page (and the author preview) shows around the text."""
+    names = services.competency_names(current_user.region_id)
+    previous, following, code = services.neighbours(catalogue, module)
+    return {"module": module, "body": catalogue.html(module), "quiz_url": quiz_url(catalogue, module),
+            "competencies": [(c, services.competency_label(names, c)) for c in module.competencies],
+            "previous": previous, "following": following,
+            "sequence_name": services.competency_label(names, code) if code else None}
+
+
+@bp.route("/learn")
+@login_required
+def catalogue():
+    catalogue = get_catalogue()
+    filters = services.Filters.from_args(request.args)
+    results = services.filter_modules(catalogue, current_user.function_codes, filters)
+    names = services.competency_names(current_user.region_id)
+    used = sorted(catalogue.by_competency, key=lambda c: services.competency_label(names, c).casefold())
+    return render("learn/catalogue.html", "learn/_results.html", results=results, filters=filters,
+                  names=names, label=services.competency_label, competencies=used, levels=LEVELS,
+                  tags=catalogue.tags, reads=services.read_times(current_user.id))
+
+
+@bp.route("/learn/<slug>")
+@login_required
+def module(slug):
+    catalogue = get_catalogue()
+    found = catalogue.get(slug)
+    if found is None:
+        abort(404)
+    return render("learn/module.html", read_at=services.read_time(current_user.id, slug),
+                  **module_context(catalogue, found))
+
+
+@bp.route("/learn/<slug>/read", methods=["POST"])
+@login_required
+def mark_read(slug):
+    found = get_catalogue().get(slug)
+    if found is None:
+        abort(404)
+    row, created = services.mark_read(current_user, found)
+    if is_htmx():
+        return render("learn/_read_state.html", "learn/_read_state.html", module=found, read_at=row.read_at,
+                      just_marked=True)
+    flash("Gemarkeerd als gelezen." if created else "Je had deze module al als gelezen gemarkeerd.", "success")
+    return redirect(url_for("learn.module", slug=slug))
+
+
+@bp.route("/learn/media/<path:filename>")
+@login_required
+def media(filename):
+    """Images from the modules' own folders; nothing else, nothing outside CONTENT_DIR."""
+    if not filename.lower().endswith(IMAGE_EXTENSIONS) or any(part.startswith(".")
+                                                              for part in Path(filename).parts):
+        abort(404)
+    root = Path(current_app.config["CONTENT_DIR"]).resolve()
+    response = send_from_directory(root, filename, max_age=3600)
+    # An SVG opened on its own must not run script or load anything.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
