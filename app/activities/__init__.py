@@ -1,4 +1,25 @@
 """Activity catalogue, registration rounds, allocation, waitlists and calendars."""
+import os
+
 from flask import Blueprint
 
 bp = Blueprint("activities", __name__)
+
+
+def init_app(app):
+    from app.activities import services
+    from app.activities.cli import activities_cli, allocation_cli
+    from app.activities.demo import seed_activities
+    from app.demo.seed import register_seeder
+    from app.main.cards import register_card
+    from app.norms.planned import register_planned_provider
+
+    app.config.setdefault("OFFER_HOURS", int(os.environ.get("OFFER_HOURS", "48")))
+    app.cli.add_command(allocation_cli)
+    app.cli.add_command(activities_cli)
+    register_card(app, "registrations", "Inschrijvingen", "activities/_card.html", 30, services.start_card)
+    register_planned_provider(app, services.planned_provider)
+    register_seeder(app, 60, "activiteiten", seed_activities)
+
+
+from app.activities import routes  # noqa: E402,F401

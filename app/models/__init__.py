@@ -22,3 +22,7 @@ from app.models.plan import (  # noqa: F401,E402
 from app.models.portfolio import (  # noqa: F401,E402
     GRIP_LEVELS, EntryCompetency, EntryGoal, ObservationNote, PeerObservation, Reflection)
 from app.models.learn import ModuleRead  # noqa: F401,E402
+from app.models.activities import (  # noqa: F401,E402
+    HOLDING_STATUSES, REGISTRATION_STATUSES, Activity, ActivitySeat, Registration, RegistrationRound,
+    RoundPreference,
+)
