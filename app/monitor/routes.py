@@ -1,0 +1,294 @@
+"""Coordinator monitoring: system, function group, individual, learning, yearly report, CSV exports.
+
+Only coordinators and admins, only their own region. Every look at one person is audit-logged.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from app.auth.permissions import role_required
+from app.extensions import db
+from app.models import Function
+from app.monitor import bp, charts, services
+from app.monitor.export import csv_response
+from app.monitor.forms import FulfilmentForm
+from app.web import render
+
+ROLES = ("coordinator", "admin")
+
+
+def _now() -> datetime:
+    try:
+        from app.activities.services import local_now
+        return local_now()
+    except ImportError:
+        return datetime.now().replace(microsecond=0)
+
+
+def _year(now: datetime) -> int:
+    return services.parse_year(request.args.get("year"), now.date())
+
+
+def _function(code: str) -> Function:
+    function = db.session.scalar(db.select(Function).filter_by(region_id=current_user.region_id, code=code))
+    if function is None:
+        abort(404)
+    return function
+
+
+def _person(person_id: int):
+    person = services.person_in_region(current_user, person_id)
+    if person is None:
+        # Someone else's person id in a URL: refuse and keep a trace of the attempt.
+        services.log_view(current_user, None, "monitor_view_person_refused", detail=f"user {person_id}")
+        abort(404)
+    return person
+
+
+def _system_context(now: datetime, year: int) -> dict:
+    region_id = current_user.region_id
+    functions = services.overview(region_id, year, now.date())
+    function_charts = {}
+    for fo in functions:
+        rows = [(s.kind_name, {k: s.counts[k] for k in services.STATUSES}) for s in fo.norms if s.counted]
+        function_charts[fo.function.id] = charts.bar_chart(
+            f"chart-{fo.function.code.lower()}", f"{fo.function.code}: mensen per norm in {year}",
+            charts.describe_statuses(rows), rows)
+    return dict(year=year, years=services.years(region_id, now.date()),
+                on=services.reference_date(year, now.date()), functions=functions, charts=function_charts,
+                obligations=services.obligations(region_id, year, now), labels=services.STATUS_LABELS)
+
+
+@bp.route("/monitor")
+@role_required(*ROLES)
+def index():
+    now = _now()
+    return render("monitor/index.html", "monitor/_system.html", **_system_context(now, _year(now)))
+
+
+@bp.route("/monitor.csv")
+@role_required(*ROLES)
+def index_csv():
+    now = _now()
+    year = _year(now)
+    functions = services.overview(current_user.region_id, year, now.date())
+    rows = []
+    for fo in functions:
+        overall = fo.overall
+        rows.append([year, fo.function.code, fo.function.name, fo.function.is_key, "Alle normen", "",
+                     len(fo.people), overall["done"], overall["at_risk"], overall["behind"], fo.rating_label])
+        for s in fo.norms:
+            rows.append([year, fo.function.code, fo.function.name, fo.function.is_key, s.kind_name, s.period_label,
+                         len(fo.people), s.counts["done"], s.counts["at_risk"], s.counts["behind"],
+                         "" if s.counted else "Ter informatie"])
+    return csv_response(f"paraat-monitor-{year}", [
+        "Jaar", "Functie", "Functienaam", "Sleutelfunctie", "Norm", "Periode", "Mensen", "Op norm", "Risico",
+        "Achter", "Oordeel"], rows)
+
+
+def _function_context(function: Function, now: datetime, year: int, sort: str) -> dict:
+    region_id = current_user.region_id
+    found = services.overview(region_id, year, now.date(), function_id=function.id)
+    fo = found[0] if found else None
+    people = services.sort_people(fo.people, sort) if fo else []
+    upcoming = (services.next_activities(region_id, function.id, services.needed_kinds(fo, year), now)
+                if fo and year == now.year else {})
+    supply = services.demand_supply(region_id, function.id, year)
+    ds_rows = [(d.name, {"demand": d.demand, "supply": d.seats}) for d in supply]
+    ds_chart = charts.bar_chart(
+        f"chart-ds-{function.code.lower()}", f"{function.code}: vraag en aanbod per competentie in {year}",
+        "; ".join(f"{d.name}: {d.demand} gekozen, {d.seats} plaatsen in {d.activities} activiteiten"
+                  for d in supply) or "Geen gegevens.",
+        ds_rows, series=charts.DEMAND_SUPPLY_SERIES, stacked=False, hatched=set())
+    return dict(function=function, fo=fo, people=people, sort=sort, sorts=services.SORTS, year=year,
+                years=services.years(region_id, now.date()), on=services.reference_date(year, now.date()),
+                upcoming=upcoming, supply=supply, ds_chart=ds_chart, labels=services.STATUS_LABELS)
+
+
+@bp.route("/monitor/functions/<code>")
+@role_required(*ROLES)
+def function(code):
+    function = _function(code)
+    now = _now()
+    sort = request.args.get("sort") if request.args.get("sort") in services.SORTS else "status"
+    return render("monitor/function.html", "monitor/_function.html",
+                  **_function_context(function, now, _year(now), sort))
+
+
+@bp.route("/monitor/functions/<code>.csv")
+@role_required(*ROLES)
+def function_csv(code):
+    function = _function(code)
+    now = _now()
+    year = _year(now)
+    ctx = _function_context(function, now, year, "name")
+    fo = ctx["fo"]
+    norms = fo.norms if fo else []
+    header = ["Naam", "Totaal"] + [s.kind_name for s in norms] + ["Tekort (aantal)", "Volgende activiteit"]
+    rows = []
+    for p in ctx["people"]:
+        next_titles = [f"{a.title} ({a.starts_at:%Y-%m-%d})" for k, a in ctx["upcoming"].items() if k in p.missing]
+        rows.append([p.name, p.overall_label]
+                    + [services.STATUS_LABELS.get(p.statuses.get(s.kind), "") for s in norms]
+                    + [p.total_missing, " | ".join(next_titles)])
+    return csv_response(f"paraat-monitor-{function.code}-{year}", header, rows)
+
+
+@bp.route("/monitor/people/<int:person_id>")
+@role_required(*ROLES)
+def person(person_id):
+    person = _person(person_id)
+    now = _now()
+    year = _year(now)
+    detail = services.person_detail(person, year, now.date())
+    services.log_view(current_user, person, detail=f"jaar {year}")
+    return render("monitor/person.html", "monitor/_person.html", d=detail, year=year,
+                  years=services.years(current_user.region_id, now.date()),
+                  registration_labels=services.REGISTRATION_LABELS)
+
+
+@bp.route("/monitor/people/<int:person_id>.csv")
+@role_required(*ROLES)
+def person_csv(person_id):
+    person = _person(person_id)
+    now = _now()
+    year = _year(now)
+    d = services.person_detail(person, year, now.date())
+    services.log_view(current_user, person, "monitor_export_person", detail=f"jaar {year}")
+    rows = []
+    for s in d.norms:
+        rows.append(["Norm", f"{s.function_code} — {s.kind_name} ({s.period_label})", s.deadline,
+                     s.status_label, f"{s.done} van {s.required}" if s.required else ""])
+    for g in d.goals:
+        rows.append(["Leerdoel", g.text, None, "behaald" if g.status == "achieved" else "open",
+                     g.competency.name if g.competency else ""])
+    for c in d.competencies:
+        rows.append(["Competentie", c.name, None, c.status, c.level])
+    for activity, reg in d.attendance:
+        rows.append(["Activiteit", activity.title, activity.starts_at.date(),
+                     services.REGISTRATION_LABELS.get(reg.status, reg.status), activity.kind])
+    for label, n in d.entry_counts:
+        rows.append(["Portfolio (aantal)", label, None, "", n])
+    for s in d.shared:
+        texts = " | ".join(t for t in (s.get("feedup"), s.get("went_well"), s.get("to_develop")) if t)
+        rows.append(["Gedeeld portfolio-item", s["title"], s["occurred_on"], "gedeeld", texts])
+    return csv_response(f"paraat-monitor-persoon-{person.id}-{year}",
+                        ["Onderdeel", "Omschrijving", "Datum", "Status", "Toelichting"], rows)
+
+
+def _learning_context(now: datetime, year: int) -> dict:
+    region_id = current_user.region_id
+    quizzes = services.quizzes_with_people(region_id)
+    slug = request.args.get("quiz")
+    if slug not in {q[0] for q in quizzes}:
+        slug = None
+    stats, minimum = services.item_statistics(slug) if slug else ([], None)
+    if minimum is None:
+        from app.quizzes.services import MIN_PEOPLE_FOR_STATISTICS as minimum
+    reach = services.learning_reach(region_id, year)
+    reach_chart = charts.bar_chart(
+        "chart-reach", f"Bereik van microlearnings per functie in {year}",
+        "; ".join(f"{r.function.code}: {r.readers} van {r.people} lazen minstens één module" for r in reach)
+        or "Geen gegevens.",
+        [(r.function.code, {"readers": r.readers, "others": r.people - r.readers}) for r in reach],
+        series=[("readers", "Las minstens één module", "#0b4f6c"), ("others", "Nog niet", "#6b7780")],
+        hatched=set())
+    return dict(year=year, years=services.years(region_id, now.date()), reach=reach, reach_chart=reach_chart,
+                modules=services.module_reach(region_id, year), quizzes=quizzes, quiz=slug, stats=stats,
+                minimum=minimum)
+
+
+@bp.route("/monitor/learning")
+@role_required(*ROLES)
+def learning():
+    now = _now()
+    return render("monitor/learning.html", "monitor/_learning.html", **_learning_context(now, _year(now)))
+
+
+@bp.route("/monitor/learning.csv")
+@role_required(*ROLES)
+def learning_csv():
+    from app.quizzes.services import item_statistics
+    now = _now()
+    year = _year(now)
+    region_id = current_user.region_id
+    rows = []
+    for r in services.learning_reach(region_id, year):
+        rows.append(["Bereik per functie", r.function.code, r.function.name, r.people, r.readers, r.reads,
+                     r.percent, "", ""])
+    for slug, title, readers in services.module_reach(region_id, year):
+        rows.append(["Module", slug, title, "", readers, "", "", "", ""])
+    for slug, title, people in services.quizzes_with_people(region_id):
+        for item in item_statistics(slug):
+            if not item.shown:
+                continue  # below the minimum group size nothing is reported
+            rows.append(["Toetsvraag", f"{slug}/{item.question_id}", item.question_text, item.people, "",
+                         item.attempts, round((item.first_try_correct or 0) * 100), item.most_chosen_wrong or "",
+                         item.most_chosen_wrong_count or ""])
+    return csv_response(f"paraat-monitor-leren-{year}", [
+        "Onderdeel", "Code", "Naam", "Mensen", "Lezers", "Aantal", "Percentage", "Vaakst gekozen fout antwoord",
+        "Keer gekozen"], rows)
+
+
+@bp.route("/monitor/report")
+@role_required(*ROLES)
+def report():
+    now = _now()
+    year = _year(now)
+    region_id = current_user.region_id
+    return render("monitor/report.html", "monitor/_report.html", year=year, years=services.years(region_id, now.date()),
+                  on=services.reference_date(year, now.date()), region=current_user.region,
+                  functions=services.overview(region_id, year, now.date()),
+                  obligations=services.obligations(region_id, year, now),
+                  rules=services.RATING_RULES, rating_labels=services.RATING_LABELS,
+                  status_rules=_status_rules(), generated=now)
+
+
+def _status_rules():
+    from app.norms.services import STATUS_RULES
+    return STATUS_RULES
+
+
+@bp.route("/monitor/obligations/<int:obligation_id>", methods=["GET", "POST"])
+@role_required(*ROLES)
+def obligation(obligation_id):
+    region_id = current_user.region_id
+    item = services.obligation_in_region(region_id, obligation_id)
+    if item is None:
+        abort(404)
+    now = _now()
+    year = services.parse_year(request.values.get("year"), now.date())
+    form = FulfilmentForm()
+    activities = services.linkable_activities(region_id, year, now)
+    form.activity_id.choices = [(0, "Kies een activiteit")] + [
+        (a.id, f"{a.starts_at:%d-%m-%Y} — {a.title}") for a in activities]
+    if form.validate_on_submit():
+        try:
+            services.link_activity(current_user, item, year, form.activity_id.data, form.note.data or "",
+                                   form.covers_all.data, now)
+        except services.MonitorError as exc:
+            db.session.rollback()
+            form.activity_id.errors = list(form.activity_id.errors) + [str(exc)]
+        else:
+            flash("Activiteit gekoppeld aan de verplichting.", "success")
+            return redirect(url_for("monitor.obligation", obligation_id=item.id, year=year))
+    status = next(s for s in services.obligations(region_id, year, now) if s.obligation.id == item.id)
+    return render("monitor/obligation.html", "monitor/_obligation.html",
+                  status=422 if request.method == "POST" else 200,
+                  item=item, s=status, form=form, year=year, years=services.years(region_id, now.date()),
+                  has_activities=bool(activities))
+
+
+@bp.route("/monitor/fulfilments/<int:fulfilment_id>/delete", methods=["POST"])
+@role_required(*ROLES)
+def unlink(fulfilment_id):
+    link = services.fulfilment_in_region(current_user.region_id, fulfilment_id)
+    if link is None:
+        abort(404)
+    obligation_id, year = link.obligation_id, link.year
+    services.unlink(current_user, link)
+    flash("Koppeling verwijderd.", "success")
+    return redirect(url_for("monitor.obligation", obligation_id=obligation_id, year=year))

@@ -1,0 +1,650 @@
+"""Monitoring rules: norm status of a whole region in a few aggregate queries, ratings, obligations.
+
+The status of each norm comes from `app.norms.services.evaluate`, the same rule function the plan page
+and registration priority use; only the counting is done here, as GROUP BY queries over the region
+(never one query per person). A person is "op norm" for a function when every counted norm of that
+function is done, "achter" when any is behind, else "risico" (norms that are only informational, such
+as a briefing when on duty, never count).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import case, func
+from sqlalchemy.orm import joinedload
+
+from app import audit
+from app.extensions import db
+from app.models import (Activity, ActivityKind, ActivitySeat, Competency, DevelopmentPlan, Function,
+                        ModuleRead, Norm, OrganisationObligation, PlanCompetency, PlanGoal,
+                        PortfolioEntry, QuizAttempt, Registration, User, UserFunction)
+from app.models.monitor import ObligationFulfilment
+from app.norms.planned import Planned
+from app.norms.services import PERIOD_LABELS, evaluate, norm_year
+
+STATUSES = ("done", "at_risk", "behind")
+STATUS_LABELS = {"done": "Op norm", "at_risk": "Risico", "behind": "Achter", "info": "Ter informatie",
+                 "none": "Geen telbare norm"}
+REGISTRATION_LABELS = {"requested": "Aangevraagd", "assigned": "Ingeschreven", "waitlisted": "Wachtlijst",
+                       "offered": "Plaats aangeboden", "declined": "Afgeslagen", "cancelled": "Afgemeld",
+                       "attended": "Aanwezig", "no_show": "Afwezig"}
+ENTRY_KIND_LABELS = {"activity": "Oefening of training", "deployment": "Inzet", "module_read": "Microlearning",
+                     "quiz": "Oefentoets", "peer_observation": "Waarneming collega", "briefing": "Briefing",
+                     "knowledge_day": "Kennisdag", "other": "Overig"}
+
+# --- Ratings in the inspectorate's terms (Periodiek beeld, seed 003) --------------------------------
+MIN_PEOPLE_FOR_RATING = 5
+SHARE_OK = 0.8
+SHARE_IMPROVE = 0.5
+RATING_LABELS = {"ok": "Op orde", "improve": "Voor verbetering vatbaar",
+                 "insufficient": "Onvoldoende gegevens", "risky": "Risicovol"}
+RATING_RULES = [
+    ("insufficient", f"Onvoldoende gegevens: minder dan {MIN_PEOPLE_FOR_RATING} mensen met de functie, de functie "
+                     "heeft geen telbare normen, of er is over dat jaar niets vastgelegd (geen portfolio-items "
+                     "en geen gekozen competenties)."),
+    ("risky", f"Risicovol: minder dan {int(SHARE_IMPROVE * 100)}% van de mensen is op alle normen op norm, of bij "
+              "een sleutelfunctie is voor één norm niemand op norm."),
+    ("improve", f"Voor verbetering vatbaar: {int(SHARE_IMPROVE * 100)}% tot {int(SHARE_OK * 100)}% van de mensen "
+                "is op alle normen op norm."),
+    ("ok", f"Op orde: minstens {int(SHARE_OK * 100)}% van de mensen is op alle normen op norm."),
+]
+
+
+def reference_date(year: int, today: date) -> date:
+    """The day the status is measured: today in the running year, 31 December for a past year."""
+    if year < today.year:
+        return date(year, 12, 31)
+    if year > today.year:
+        return date(year, 1, 1)
+    return today
+
+
+def years(region_id: int, today: date) -> list[int]:
+    """Years a coordinator can look at: those with norms up to this year, newest first."""
+    found = set(db.session.scalars(db.select(Norm.year).where(Norm.region_id == region_id).distinct()).all())
+    found = {y for y in found if y <= today.year} | {today.year}
+    return sorted(found, reverse=True)
+
+
+def parse_year(value, today: date) -> int:
+    """A year from the query string; anything odd falls back to this year."""
+    try:
+        year = int(str(value))
+    except (TypeError, ValueError):
+        return today.year
+    return year if today.year - 20 <= year <= today.year else today.year
+
+
+# --- Norm status of many people at once ----------------------------------------------------------
+
+@dataclass
+class PersonStatus:
+    user_id: int
+    name: str
+    on_duty: bool
+    statuses: dict[str, str] = field(default_factory=dict)     # activity kind -> done | at_risk | behind | info
+    missing: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def overall(self) -> str:
+        counted = [s for s in self.statuses.values() if s in STATUSES]
+        if not counted:
+            return "none"
+        if "behind" in counted:
+            return "behind"
+        return "at_risk" if "at_risk" in counted else "done"
+
+    @property
+    def total_missing(self) -> int:
+        return sum(self.missing.values())
+
+    @property
+    def overall_label(self) -> str:
+        return STATUS_LABELS[self.overall]
+
+
+@dataclass
+class NormSummary:
+    norm: Norm
+    kind: str
+    kind_name: str
+    period_label: str
+    required: int | None
+    counts: Counter
+
+    @property
+    def counted(self) -> bool:
+        return sum(self.counts[s] for s in STATUSES) > 0
+
+
+@dataclass
+class FunctionOverview:
+    function: Function
+    norms: list[NormSummary]
+    people: list[PersonStatus]
+    evidence: int = 0               # portfolio items and chosen competencies of its people in the year
+    rating: str = "insufficient"
+    rating_reason: str = ""
+
+    @property
+    def overall(self) -> Counter:
+        return Counter(p.overall for p in self.people)
+
+    @property
+    def on_norm_share(self) -> float | None:
+        counted = [p for p in self.people if p.overall != "none"]
+        return (sum(p.overall == "done" for p in counted) / len(counted)) if counted else None
+
+    @property
+    def rating_label(self) -> str:
+        return RATING_LABELS[self.rating]
+
+
+def _as_date(value):
+    if isinstance(value, str):  # SQLite returns max() of a date column as text
+        return date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def _region_people(region_id: int, function_id: int | None = None):
+    """Subquery of the active people of the region (optionally: holding one function)."""
+    query = db.select(User.id).where(User.region_id == region_id, User.active.is_(True))
+    if function_id is not None:
+        query = query.join(UserFunction, UserFunction.user_id == User.id).where(
+            UserFunction.function_id == function_id)
+    return query
+
+
+def overview(region_id: int, year: int, today: date, function_id: int | None = None) -> list[FunctionOverview]:
+    """Norm status per function, per norm and per person, for `year` as measured on its reference date.
+
+    Six queries whatever the number of people: people, norms, evidence per (person, kind), chosen
+    competencies per person, registrations still to come, evidence per person in the year.
+    """
+    on = reference_date(year, today)
+    used_year = norm_year(region_id, year)
+    functions_q = db.select(Function).where(Function.region_id == region_id)
+    if function_id is not None:
+        functions_q = functions_q.where(Function.id == function_id)
+    functions = db.session.scalars(functions_q.order_by(Function.is_key.desc(), Function.code)).all()
+    norms: dict[int, list[Norm]] = {}
+    if used_year is not None and functions:
+        for norm in db.session.scalars(
+                db.select(Norm).options(joinedload(Norm.activity_kind))
+                .where(Norm.region_id == region_id, Norm.year == used_year,
+                       Norm.function_id.in_([f.id for f in functions])).order_by(Norm.id)).unique():
+            norms.setdefault(norm.function_id, []).append(norm)
+    functions = [f for f in functions if f.id in norms]
+    if not functions:
+        return []
+    people_ids = _region_people(region_id, function_id)
+    rows = db.session.execute(
+        db.select(UserFunction.user_id, UserFunction.function_id, UserFunction.on_duty, User.name)
+        .join(User, User.id == UserFunction.user_id)
+        .where(User.region_id == region_id, User.active.is_(True),
+               UserFunction.function_id.in_([f.id for f in functions]))
+        .order_by(User.name, User.id)).all()
+
+    kinds = {n.activity_kind.code for ns in norms.values() for n in ns}
+    once_kinds = {n.activity_kind.code for ns in norms.values() for n in ns if n.period == "once"}
+    year_start, two_start = date(on.year, 1, 1), date(on.year - 1, 1, 1)
+    # Recurring norms look back two calendar years at most (a rolling briefing older than that is
+    # late whatever its date), so the scan skips older history; "once" kinds look at all of it.
+    window = db.or_(PortfolioEntry.activity_kind.in_(once_kinds), PortfolioEntry.occurred_on >= two_start)
+    evidence = db.session.execute(
+        db.select(PortfolioEntry.user_id, PortfolioEntry.activity_kind,
+                  func.count().label("ever"),
+                  func.sum(case((PortfolioEntry.occurred_on >= year_start, 1), else_=0)).label("this_year"),
+                  func.sum(case((PortfolioEntry.occurred_on >= two_start, 1), else_=0)).label("two_years"),
+                  func.max(PortfolioEntry.occurred_on).label("last"))
+        .where(PortfolioEntry.user_id.in_(people_ids), PortfolioEntry.activity_kind.in_(kinds),
+               PortfolioEntry.occurred_on <= on, window)
+        .group_by(PortfolioEntry.user_id, PortfolioEntry.activity_kind)).all()
+    facts = {(r.user_id, r.activity_kind): r for r in evidence}
+    competences = dict(db.session.execute(
+        db.select(DevelopmentPlan.user_id, func.count(PlanCompetency.id))
+        .join(PlanCompetency, PlanCompetency.plan_id == DevelopmentPlan.id)
+        .where(DevelopmentPlan.user_id.in_(people_ids), DevelopmentPlan.year == on.year,
+               PlanCompetency.status == "approved")
+        .group_by(DevelopmentPlan.user_id)).all())
+    in_year = dict(db.session.execute(
+        db.select(PortfolioEntry.user_id, func.count())
+        .where(PortfolioEntry.user_id.in_(people_ids), PortfolioEntry.occurred_on >= year_start,
+               PortfolioEntry.occurred_on <= date(on.year, 12, 31))
+        .group_by(PortfolioEntry.user_id)).all())
+    # Registrations with a seat that are still to come: the same "planned" the norms forecast uses.
+    horizon = max(date(on.year, 12, 31), on + timedelta(weeks=10))
+    planned: dict[tuple[int, str], list[date]] = {}
+    for user_id, kind, starts_at in db.session.execute(
+            db.select(Registration.user_id, Activity.kind, Activity.starts_at)
+            .join(Activity, Activity.id == Registration.activity_id)
+            .where(Registration.user_id.in_(people_ids), Registration.status == "assigned",
+                   Activity.cancelled_at.is_(None), Activity.kind.in_(kinds),
+                   Activity.starts_at >= datetime.combine(on, datetime.min.time()),
+                   Activity.starts_at < datetime.combine(horizon + timedelta(days=1), datetime.min.time()))
+            .order_by(Activity.starts_at)):
+        planned.setdefault((user_id, kind), []).append(_as_date(starts_at))
+
+    memo: dict = {}
+    by_function: dict[int, list[PersonStatus]] = {f.id: [] for f in functions}
+    for row in rows:
+        person = PersonStatus(row.user_id, row.name, bool(row.on_duty))
+        for norm in norms[row.function_id]:
+            kind = norm.activity_kind.code
+            fact = facts.get((row.user_id, kind))
+            if kind == "competence":
+                done = competences.get(row.user_id, 0)
+            elif fact is None:
+                done = 0
+            else:
+                done = {"once": fact.ever, "per_year": fact.this_year,
+                        "per_two_years": fact.two_years}.get(norm.period, fact.ever)
+            last = _as_date(fact.last) if fact is not None else None
+            end = date(on.year, 12, 31) if norm.period in ("per_year", "per_two_years") else (
+                on + timedelta(weeks=norm.weeks or 5) if norm.period == "every_weeks" else date(on.year, 12, 31))
+            upcoming = tuple(d for d in planned.get((row.user_id, kind), ()) if on <= d <= end)
+            key = (norm.id, int(done or 0), last, person.on_duty, upcoming)
+            if key not in memo:
+                memo[key] = evaluate(norm, on, done=int(done or 0), last=last, on_duty=person.on_duty,
+                                     planned=[Planned(kind, d, "") for d in upcoming])
+            status, missing = memo[key][0], memo[key][1]
+            person.statuses[kind] = status
+            if missing:
+                person.missing[kind] = missing
+        by_function[row.function_id].append(person)
+
+    result = []
+    for function in functions:
+        people = by_function[function.id]
+        summaries = [NormSummary(n, n.activity_kind.code, n.activity_kind.name,
+                                 PERIOD_LABELS[n.period].format(weeks=n.weeks), n.count,
+                                 Counter(p.statuses.get(n.activity_kind.code) for p in people))
+                     for n in norms[function.id]]
+        fo = FunctionOverview(function, summaries, people,
+                              evidence=sum(in_year.get(p.user_id, 0) + competences.get(p.user_id, 0)
+                                           for p in people))
+        fo.rating, fo.rating_reason = rate(fo)
+        result.append(fo)
+    return result
+
+
+def rate(fo: FunctionOverview) -> tuple[str, str]:
+    """The inspectorate's rating of one function (rules in RATING_RULES, in this order)."""
+    counted_people = [p for p in fo.people if p.overall != "none"]
+    n = len(counted_people)
+    if n < MIN_PEOPLE_FOR_RATING:
+        return "insufficient", f"{n} {'persoon' if n == 1 else 'mensen'} met telbare normen (minder dan {MIN_PEOPLE_FOR_RATING})."
+    if fo.evidence == 0:
+        return "insufficient", "Over dit jaar is niets vastgelegd."
+    share = fo.on_norm_share or 0.0
+    percent = round(share * 100)
+    if share < SHARE_IMPROVE:
+        return "risky", f"{percent}% op alle normen op norm."
+    if fo.function.is_key:
+        empty = [s.kind_name for s in fo.norms if s.counted and s.counts["done"] == 0]
+        if empty:
+            return "risky", f"Niemand op norm voor: {', '.join(empty)}."
+    if share >= SHARE_OK:
+        return "ok", f"{percent}% op alle normen op norm."
+    return "improve", f"{percent}% op alle normen op norm."
+
+
+# --- Team / function group ------------------------------------------------------------------------
+
+SORTS = {
+    "name": "naam",
+    "status": "status (achter eerst)",
+    "missing": "grootste tekort eerst",
+}
+_STATUS_ORDER = {"behind": 0, "at_risk": 1, "done": 2, "none": 3}
+
+
+def sort_people(people: list[PersonStatus], sort: str) -> list[PersonStatus]:
+    if sort == "status":
+        return sorted(people, key=lambda p: (_STATUS_ORDER[p.overall], -p.total_missing, p.name.casefold()))
+    if sort == "missing":
+        return sorted(people, key=lambda p: (-p.total_missing, _STATUS_ORDER[p.overall], p.name.casefold()))
+    return sorted(people, key=lambda p: p.name.casefold())
+
+
+def next_activities(region_id: int, function_id: int, kinds: dict[str, date | None],
+                    now: datetime) -> dict[str, Activity]:
+    """Per activity kind: the next activity with seats for this function that still counts in time.
+
+    `kinds` maps each needed kind to the last day an activity can count (end of the norm's period),
+    or None (once, rolling). Among those, the first with a free seat wins, else the first at all.
+    """
+    if not kinds:
+        return {}
+    rows = db.session.execute(
+        db.select(Activity, ActivitySeat.seats, ActivitySeat.seats_taken)
+        .join(ActivitySeat, ActivitySeat.activity_id == Activity.id)
+        .where(Activity.region_id == region_id, ActivitySeat.function_id == function_id,
+               ActivitySeat.seats > 0, Activity.kind.in_(list(kinds)), Activity.starts_at >= now,
+               Activity.cancelled_at.is_(None), Activity.unannounced.is_(False))
+        .order_by(Activity.starts_at, Activity.id)).all()
+    first, free = {}, {}
+    for activity, seats, taken in rows:
+        last_day = kinds[activity.kind]
+        if last_day is not None and activity.starts_at.date() > last_day:
+            continue
+        first.setdefault(activity.kind, activity)
+        if seats > taken:
+            free.setdefault(activity.kind, activity)
+    return {kind: free.get(kind) or first[kind] for kind in first}
+
+
+def needed_kinds(fo: "FunctionOverview", year: int) -> dict[str, date | None]:
+    """Kinds someone of the function is behind or at risk on, with the last day that still counts."""
+    needed = {k for p in fo.people for k, s in p.statuses.items() if s in ("behind", "at_risk")}
+    return {s.kind: (date(year, 12, 31) if s.norm.period in ("per_year", "per_two_years") else None)
+            for s in fo.norms if s.kind in needed}
+
+
+@dataclass
+class DemandSupply:
+    code: str
+    name: str
+    demand: int        # people of the function who chose it in this year's plan
+    activities: int    # activities this year, with seats for the function, that practise it
+    seats: int         # their seats for the function
+
+
+def demand_supply(region_id: int, function_id: int, year: int) -> list[DemandSupply]:
+    demand = dict(db.session.execute(
+        db.select(PlanCompetency.competency_id, func.count(func.distinct(DevelopmentPlan.user_id)))
+        .join(DevelopmentPlan, DevelopmentPlan.id == PlanCompetency.plan_id)
+        .join(User, User.id == DevelopmentPlan.user_id)
+        .join(UserFunction, UserFunction.user_id == User.id)
+        .where(User.region_id == region_id, User.active.is_(True), UserFunction.function_id == function_id,
+               DevelopmentPlan.year == year, PlanCompetency.status == "approved",
+               PlanCompetency.competency_id.is_not(None))
+        .group_by(PlanCompetency.competency_id)).all())
+    supply_activities, supply_seats = Counter(), Counter()
+    for competencies, seats in db.session.execute(
+            db.select(Activity.competencies, ActivitySeat.seats)
+            .join(ActivitySeat, ActivitySeat.activity_id == Activity.id)
+            .where(Activity.region_id == region_id, ActivitySeat.function_id == function_id,
+                   ActivitySeat.seats > 0, Activity.cancelled_at.is_(None),
+                   Activity.starts_at >= datetime(year, 1, 1), Activity.starts_at < datetime(year + 1, 1, 1))):
+        for code in set(competencies or []):
+            supply_activities[code] += 1
+            supply_seats[code] += seats
+    result = []
+    for competency in db.session.scalars(db.select(Competency).where(Competency.region_id == region_id)
+                                         .order_by(Competency.name)):
+        item = DemandSupply(competency.code, competency.name, demand.get(competency.id, 0),
+                            supply_activities[competency.code], supply_seats[competency.code])
+        if competency.offered or item.demand or item.seats:
+            result.append(item)
+    return result
+
+
+# --- One person --------------------------------------------------------------------------------
+
+def person_in_region(actor: User, person_id: int) -> User | None:
+    person = db.session.get(User, person_id)
+    if person is None or person.region_id != actor.region_id:
+        return None
+    return person
+
+
+def log_view(actor: User, person: User, action: str = "monitor_view_person", detail: str | None = None) -> None:
+    audit.record(actor, action, person, detail=detail)
+    db.session.commit()
+
+
+@dataclass
+class PersonDetail:
+    person: User
+    year: int
+    on: date
+    norms: list
+    plan: DevelopmentPlan | None
+    goals: list[PlanGoal]
+    competencies: list[PlanCompetency]
+    attendance: list[tuple[Activity, Registration]]
+    entry_counts: list[tuple[str, int]]
+    shared: list[dict]
+
+
+def person_detail(person: User, year: int, today: date) -> PersonDetail:
+    """What the coordinator needs for the yearly reflection conversation: never private texts.
+
+    Feedup, reflections and observations reach this page only through the portfolio's
+    `shared_entries_for_coordinator`, which returns the entries the person chose to share.
+    """
+    from app.norms.services import progress
+    from app.portfolio.services import shared_entries_for_coordinator
+
+    on = reference_date(year, today)
+    norms = progress(person, on)
+    plan = db.session.scalar(db.select(DevelopmentPlan).filter_by(user_id=person.id, year=year))
+    attendance = db.session.execute(
+        db.select(Activity, Registration).join(Registration, Registration.activity_id == Activity.id)
+        .where(Registration.user_id == person.id, Activity.starts_at >= datetime(year, 1, 1),
+               Activity.starts_at < datetime(year + 1, 1, 1))
+        .order_by(Activity.starts_at)).all()
+    counts = db.session.execute(
+        db.select(PortfolioEntry.kind, func.count()).where(
+            PortfolioEntry.user_id == person.id, PortfolioEntry.occurred_on >= date(year, 1, 1),
+            PortfolioEntry.occurred_on <= date(year, 12, 31))
+        .group_by(PortfolioEntry.kind)).all()
+    shared = [s for s in shared_entries_for_coordinator(person)
+              if s["occurred_on"] and s["occurred_on"].year == year]
+    return PersonDetail(
+        person=person, year=year, on=on, norms=norms, plan=plan,
+        goals=list(plan.goals) if plan else [], competencies=list(plan.competencies) if plan else [],
+        attendance=[tuple(r) for r in attendance],
+        entry_counts=sorted(((ENTRY_KIND_LABELS.get(k, k), n) for k, n in counts), key=lambda x: x[0]),
+        shared=shared)
+
+
+# --- Learning ------------------------------------------------------------------------------------
+
+@dataclass
+class Reach:
+    function: Function
+    people: int
+    readers: int
+    reads: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.readers / self.people) if self.people else 0
+
+
+def learning_reach(region_id: int, year: int) -> list[Reach]:
+    """Per function: people, how many of them read at least one module this year, and reads."""
+    start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+    people = dict(db.session.execute(
+        db.select(UserFunction.function_id, func.count(func.distinct(UserFunction.user_id)))
+        .join(User, User.id == UserFunction.user_id)
+        .where(User.region_id == region_id, User.active.is_(True))
+        .group_by(UserFunction.function_id)).all())
+    reads = {row.function_id: row for row in db.session.execute(
+        db.select(UserFunction.function_id, func.count(func.distinct(ModuleRead.user_id)).label("readers"),
+                  func.count(ModuleRead.id).label("reads"))
+        .join(UserFunction, UserFunction.user_id == ModuleRead.user_id)
+        .join(User, User.id == ModuleRead.user_id)
+        .where(User.region_id == region_id, User.active.is_(True),
+               ModuleRead.read_at >= start, ModuleRead.read_at < end)
+        .group_by(UserFunction.function_id))}
+    functions = db.session.scalars(db.select(Function).where(Function.region_id == region_id)
+                                   .order_by(Function.is_key.desc(), Function.code)).all()
+    return [Reach(f, people.get(f.id, 0), reads[f.id].readers if f.id in reads else 0,
+                  reads[f.id].reads if f.id in reads else 0)
+            for f in functions if people.get(f.id)]
+
+
+def module_reach(region_id: int, year: int) -> list[tuple[str, str, int]]:
+    """(slug, title, readers this year) per module, most read first; titles from the catalogue."""
+    start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+    counts = db.session.execute(
+        db.select(ModuleRead.slug, func.count(func.distinct(ModuleRead.user_id)))
+        .join(User, User.id == ModuleRead.user_id)
+        .where(User.region_id == region_id, ModuleRead.read_at >= start, ModuleRead.read_at < end)
+        .group_by(ModuleRead.slug)).all()
+    titles = _module_titles()
+    rows = [(slug, titles.get(slug, slug), n) for slug, n in counts]
+    return sorted(rows, key=lambda r: (-r[2], r[1].casefold()))
+
+
+def _module_titles() -> dict[str, str]:
+    try:
+        from app.content.catalogue import get_catalogue
+        return {slug: m.title for slug, m in get_catalogue().modules.items()}
+    except Exception:  # a broken content folder must not take the dashboard down
+        return {}
+
+
+def quizzes_with_people(region_id: int) -> list[tuple[str, str, int]]:
+    """(slug, title, people of the region who tried it) for every quiz."""
+    from app.quizzes.services import quiz_set
+    counts = dict(db.session.execute(
+        db.select(QuizAttempt.quiz_slug, func.count(func.distinct(QuizAttempt.user_id)))
+        .join(User, User.id == QuizAttempt.user_id).where(User.region_id == region_id)
+        .group_by(QuizAttempt.quiz_slug)).all())
+    quizzes = quiz_set().quizzes
+    return sorted(((slug, q.title, counts.get(slug, 0)) for slug, q in quizzes.items()),
+                  key=lambda r: r[1].casefold())
+
+
+def item_statistics(slug: str):
+    from app.quizzes.services import MIN_PEOPLE_FOR_STATISTICS, item_statistics as stats
+    return stats(slug), MIN_PEOPLE_FOR_STATISTICS
+
+
+# --- Organisation-level obligations ---------------------------------------------------------------
+
+@dataclass
+class ObligationStatus:
+    obligation: OrganisationObligation
+    window_years: int
+    first_year: int
+    links: list[ObligationFulfilment]
+    automatic: list[Activity]          # unannounced exercises that took place (recognised by the flag)
+
+    @property
+    def status(self) -> str:
+        if self.automatic or any(link.covers_all for link in self.links):
+            return "done"
+        return "partial" if self.links else "open"
+
+    @property
+    def status_label(self) -> str:
+        return {"done": "Voldaan", "partial": "Deels voldaan", "open": "Nog niet"}[self.status]
+
+    @property
+    def period_label(self) -> str:
+        if self.window_years == 1:
+            return f"in {self.first_year}"
+        return f"in {self.first_year}–{self.first_year + self.window_years - 1}"
+
+
+def window_years(text: str) -> int:
+    """1 for a yearly obligation; 4 for "per beleidsperiode" / "eens per vier jaar" (counted backwards)."""
+    lowered = text.lower()
+    if "beleidsperiode" in lowered or "vier jaar" in lowered:
+        return 4
+    return 1
+
+
+def _is_unannounced_obligation(text: str) -> bool:
+    return bool(re.search(r"onverwacht|onaangekondigd", text.lower()))
+
+
+def obligations(region_id: int, year: int, now: datetime) -> list[ObligationStatus]:
+    items = db.session.scalars(db.select(OrganisationObligation).where(
+        OrganisationObligation.region_id == region_id).order_by(OrganisationObligation.position)).all()
+    if not items:
+        return []
+    links = db.session.scalars(db.select(ObligationFulfilment).where(
+        ObligationFulfilment.obligation_id.in_([o.id for o in items]),
+        ObligationFulfilment.year >= year - 3, ObligationFulfilment.year <= year)
+        .order_by(ObligationFulfilment.year, ObligationFulfilment.id)).all()
+    unannounced = db.session.scalars(db.select(Activity).where(
+        Activity.region_id == region_id, Activity.unannounced.is_(True), Activity.cancelled_at.is_(None),
+        Activity.starts_at >= datetime(year, 1, 1), Activity.starts_at < datetime(year + 1, 1, 1),
+        Activity.starts_at <= now).order_by(Activity.starts_at)).all()
+    result = []
+    for item in items:
+        span = window_years(item.text)
+        first = year - span + 1
+        result.append(ObligationStatus(
+            item, span, first, [link for link in links if link.obligation_id == item.id and link.year >= first],
+            unannounced if _is_unannounced_obligation(item.text) else []))
+    return result
+
+
+def obligation_in_region(region_id: int, obligation_id: int) -> OrganisationObligation | None:
+    item = db.session.get(OrganisationObligation, obligation_id)
+    return item if item is not None and item.region_id == region_id else None
+
+
+def linkable_activities(region_id: int, year: int, now: datetime) -> list[Activity]:
+    """Activities of the year that took place (started, not cancelled): what can satisfy an obligation."""
+    return db.session.scalars(db.select(Activity).where(
+        Activity.region_id == region_id, Activity.cancelled_at.is_(None),
+        Activity.starts_at >= datetime(year, 1, 1), Activity.starts_at < datetime(year + 1, 1, 1),
+        Activity.starts_at <= now).order_by(Activity.starts_at.desc())).all()
+
+
+class MonitorError(ValueError):
+    """A coordinator's input cannot be used; the message is Dutch."""
+
+
+NOTE_MAX = 500
+
+
+def link_activity(actor: User, obligation: OrganisationObligation, year: int, activity_id: int,
+                  note: str, covers_all: bool, now: datetime) -> ObligationFulfilment:
+    activity = db.session.get(Activity, activity_id)
+    if activity is None or activity.region_id != obligation.region_id:
+        raise MonitorError("Kies een activiteit uit de lijst.")
+    if activity.cancelled_at is not None or activity.starts_at > now:
+        raise MonitorError("Alleen een activiteit die heeft plaatsgevonden kan een verplichting voldoen.")
+    if activity.starts_at.year != year:
+        raise MonitorError(f"Deze activiteit was niet in {year}.")
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise MonitorError(f"Toelichting: hoogstens {NOTE_MAX} tekens; dit zijn er {len(note)}.")
+    existing = db.session.scalar(db.select(ObligationFulfilment).filter_by(
+        obligation_id=obligation.id, year=year, activity_id=activity.id))
+    if existing is not None:  # a double tap or a second link: update, never a duplicate
+        existing.note, existing.covers_all = note, covers_all
+        db.session.commit()
+        return existing
+    link = ObligationFulfilment(obligation_id=obligation.id, year=year, activity_id=activity.id,
+                                activity_title=activity.title, note=note, covers_all=covers_all,
+                                recorded_by_id=actor.id)
+    db.session.add(link)
+    db.session.flush()
+    audit.record(actor, "obligation_linked", link,
+                 detail=f"{obligation.text[:80]} / {year}: {activity.title}")
+    db.session.commit()
+    return link
+
+
+def fulfilment_in_region(region_id: int, fulfilment_id: int) -> ObligationFulfilment | None:
+    link = db.session.get(ObligationFulfilment, fulfilment_id)
+    if link is None or link.obligation.region_id != region_id:
+        return None
+    return link
+
+
+def unlink(actor: User, link: ObligationFulfilment) -> None:
+    audit.record(actor, "obligation_unlinked", link,
+                 detail=f"{link.obligation.text[:80]} / {link.year}: {link.activity_title}")
+    db.session.delete(link)
+    db.session.commit()
+
+
+def kind_names(region_id: int) -> dict[str, str]:
+    return dict(db.session.execute(db.select(ActivityKind.code, ActivityKind.name)
+                                   .where(ActivityKind.region_id == region_id)).all())
