@@ -151,6 +151,8 @@ def evaluate(norm: Norm, today: date, *, done: int, last: date | None, on_duty: 
         return "info", 0, "Doorlopend: er is geen aantal vastgesteld.", None, False
     required = norm.count
     if done >= required:
+        if kind == "competence":
+            return "done", 0, f"Gehaald: je werkt aan {done} {noun(kind, done)} uit je ontwikkelplan.", None, False
         return "done", 0, f"Norm gehaald: {done} van {required}.", None, False
     missing = required - done
     n_planned = len(planned)

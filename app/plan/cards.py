@@ -1,0 +1,13 @@
+"""Start-page card: compact norm status for the user's functions."""
+from app.norms import services as norms
+
+
+def norms_card(user) -> dict | None:
+    if not user.function_rows:
+        return None
+    statuses = norms.progress(user)
+    if not statuses:
+        return None
+    order = {"behind": 0, "at_risk": 1, "done": 2, "info": 3}
+    return {"statuses": sorted(statuses, key=lambda s: (order[s.status], s.function_code)),
+            "summary": norms.summary(statuses)}

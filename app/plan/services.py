@@ -1,0 +1,328 @@
+"""Development plan rules: goals, chosen and proposed competencies, history, yearly review, next year.
+
+Every change is written to PlanChange (the history the person sees). A plan whose yearly review
+(jaarlijks reflectiegesprek) is signed off is closed: every change raises ClosedYearError.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+
+from app import audit, mail
+from app.extensions import db
+from app.models import (Competency, DevelopmentPlan, PlanChange, PlanCompetency, PlanGoal, User)
+from app.models.core import utcnow
+from app.models.plan import GOAL_MAX_LENGTH, LEVELS
+
+LEVEL_LABELS = {"basis": "basis", "gevorderd": "gevorderd"}
+GOAL_STATUS_LABELS = {"open": "open", "achieved": "behaald"}
+
+
+class PlanError(ValueError):
+    """A rule was broken; the message is Dutch and shown to the user."""
+
+
+class ClosedYearError(PlanError):
+    pass
+
+
+class DuplicateSubmission(PlanError):
+    """The same form was sent twice (double tap); the first one counted."""
+
+
+def get_plan(user: User, year: int, create: bool = False) -> DevelopmentPlan | None:
+    plan = db.session.scalar(db.select(DevelopmentPlan).filter_by(user_id=user.id, year=year))
+    if plan is None and create:
+        plan = DevelopmentPlan(user_id=user.id, year=year)
+        db.session.add(plan)
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+        except IntegrityError:  # created at the same moment by a parallel request
+            plan = db.session.scalar(db.select(DevelopmentPlan).filter_by(user_id=user.id, year=year))
+    return plan
+
+
+def plan_years(user: User) -> list[int]:
+    return list(db.session.scalars(db.select(DevelopmentPlan.year).filter_by(user_id=user.id)
+                                   .order_by(DevelopmentPlan.year)))
+
+
+def chosen_competency_codes(user: User, year: int) -> list[str]:
+    """Codes of the approved competencies in the user's plan of `year` (registration and learning use it)."""
+    return list(db.session.scalars(
+        db.select(Competency.code).join(PlanCompetency, PlanCompetency.competency_id == Competency.id)
+        .join(DevelopmentPlan).where(DevelopmentPlan.user_id == user.id, DevelopmentPlan.year == year,
+                                     PlanCompetency.status == "approved")
+        .order_by(Competency.code)).unique())
+
+
+def region_competencies(region_id: int, offered_only: bool = True) -> list[Competency]:
+    query = db.select(Competency).where(Competency.region_id == region_id)
+    if offered_only:
+        query = query.where(Competency.offered.is_(True))
+    return db.session.scalars(query.order_by(Competency.name)).all()
+
+
+def competency_by_code(region_id: int, code: str | None) -> Competency | None:
+    """None for an empty code; PlanError for a code the region does not have."""
+    if not code:
+        return None
+    found = db.session.scalar(db.select(Competency).filter_by(region_id=region_id, code=code))
+    if found is None:
+        raise PlanError("Deze crisiscompetentie bestaat niet. Kies er een uit de lijst.")
+    return found
+
+
+def _editable(user: User, year: int) -> DevelopmentPlan:
+    plan = get_plan(user, year, create=True)
+    if plan.closed:
+        raise ClosedYearError(f"Het plan van {year} is afgesloten na het jaarlijkse reflectiegesprek "
+                              f"van {plan.review_held_on:%d-%m-%Y}; je kunt het niet meer wijzigen.")
+    return plan
+
+
+def _log(plan: DevelopmentPlan, actor: User, action: str, before: str | None = None,
+         after: str | None = None) -> None:
+    db.session.add(PlanChange(plan_id=plan.id, actor_id=actor.id, action=action, before=before, after=after))
+
+
+def _check_goal_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise PlanError("Vul een leerdoel in.")
+    if len(text) > GOAL_MAX_LENGTH:
+        raise PlanError(f"Een leerdoel is hoogstens {GOAL_MAX_LENGTH} tekens; dit zijn er {len(text)}.")
+    return text
+
+
+def add_goal(user: User, year: int, text: str, competency_code: str | None = None,
+             nonce: str | None = None) -> PlanGoal:
+    text = _check_goal_text(text)
+    competency = competency_by_code(user.region_id, competency_code)
+    plan = _editable(user, year)
+    if nonce and db.session.scalar(db.select(PlanGoal.id).filter_by(plan_id=plan.id, nonce=nonce)):
+        raise DuplicateSubmission("Dit leerdoel was al toegevoegd.")
+    goal = PlanGoal(plan_id=plan.id, text=text, competency=competency, nonce=nonce or None)
+    db.session.add(goal)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise DuplicateSubmission("Dit leerdoel was al toegevoegd.") from None
+    _log(plan, user, "goal_added", after=_goal_summary(goal))
+    db.session.commit()
+    return goal
+
+
+def _goal_summary(goal: PlanGoal) -> str:
+    extra = f" [{goal.competency.name}]" if goal.competency else ""
+    return f"{goal.text}{extra} ({GOAL_STATUS_LABELS.get(goal.status, goal.status)})"
+
+
+def own_goal(user: User, goal_id: int) -> PlanGoal | None:
+    return db.session.scalar(db.select(PlanGoal).join(DevelopmentPlan)
+                             .where(PlanGoal.id == goal_id, DevelopmentPlan.user_id == user.id))
+
+
+def update_goal(user: User, goal: PlanGoal, text: str, competency_code: str | None, status: str) -> PlanGoal:
+    text = _check_goal_text(text)
+    competency = competency_by_code(user.region_id, competency_code)
+    if status not in GOAL_STATUS_LABELS:
+        raise PlanError("Kies of het leerdoel open of behaald is.")
+    plan = _editable(user, goal.plan.year)
+    before = _goal_summary(goal)
+    goal.text, goal.competency, goal.status = text, competency, status
+    after = _goal_summary(goal)
+    if after != before:
+        _log(plan, user, "goal_changed", before, after)
+    db.session.commit()
+    return goal
+
+
+def remove_goal(user: User, goal: PlanGoal) -> None:
+    plan = _editable(user, goal.plan.year)
+    _log(plan, user, "goal_removed", before=_goal_summary(goal))
+    db.session.delete(goal)
+    db.session.commit()
+
+
+def _competency_summary(pc: PlanCompetency) -> str:
+    return f"{pc.name} ({pc.level})"
+
+
+def choose_competency(user: User, year: int, code: str, level: str) -> PlanCompetency:
+    if level not in LEVELS:
+        raise PlanError("Kies het niveau basis of gevorderd.")
+    competency = competency_by_code(user.region_id, code)
+    if competency is None:
+        raise PlanError("Kies een crisiscompetentie.")
+    plan = _editable(user, year)
+    existing = next((pc for pc in plan.competencies if pc.competency_id == competency.id), None)
+    if existing is not None:
+        if existing.level != level:
+            before = _competency_summary(existing)
+            existing.level = level
+            _log(plan, user, "competency_changed", before, _competency_summary(existing))
+            db.session.commit()
+        return existing
+    pc = PlanCompetency(plan_id=plan.id, competency=competency, level=level, status="approved")
+    db.session.add(pc)
+    db.session.flush()
+    _log(plan, user, "competency_added", after=_competency_summary(pc))
+    db.session.commit()
+    return pc
+
+
+def own_plan_competency(user: User, pc_id: int) -> PlanCompetency | None:
+    return db.session.scalar(db.select(PlanCompetency).join(DevelopmentPlan)
+                             .where(PlanCompetency.id == pc_id, DevelopmentPlan.user_id == user.id))
+
+
+def remove_competency(user: User, pc: PlanCompetency) -> None:
+    plan = _editable(user, pc.plan.year)
+    _log(plan, user, "competency_removed", before=_competency_summary(pc))
+    db.session.delete(pc)
+    db.session.commit()
+
+
+def propose_competency(user: User, year: int, name: str, motivation: str, level: str) -> PlanCompetency:
+    """A competency outside the region's list: pending until a coordinator decides."""
+    name, motivation = (name or "").strip(), (motivation or "").strip()
+    if not name or len(name) > 120:
+        raise PlanError("Geef de competentie een naam van hoogstens 120 tekens.")
+    if not motivation or len(motivation) > 1000:
+        raise PlanError("Leg in hoogstens 1000 tekens uit waarom je deze competentie wilt ontwikkelen.")
+    if level not in LEVELS:
+        raise PlanError("Kies het niveau basis of gevorderd.")
+    plan = _editable(user, year)
+    if any(pc.status == "pending" and (pc.proposed_name or "").lower() == name.lower() for pc in plan.competencies):
+        raise DuplicateSubmission("Je hebt deze competentie al voorgesteld; ze wacht op goedkeuring.")
+    pc = PlanCompetency(plan_id=plan.id, level=level, status="pending", proposed_name=name,
+                        motivation=motivation)
+    db.session.add(pc)
+    db.session.flush()
+    _log(plan, user, "competency_proposed", after=f"{name} ({level}): {motivation}")
+    db.session.commit()
+    return pc
+
+
+def pending_proposals(region_id: int) -> list[PlanCompetency]:
+    return db.session.scalars(
+        db.select(PlanCompetency).join(DevelopmentPlan).join(User, User.id == DevelopmentPlan.user_id)
+        .where(User.region_id == region_id, PlanCompetency.status == "pending")
+        .order_by(PlanCompetency.created_at)).all()
+
+
+def proposal_in_region(region_id: int, pc_id: int) -> PlanCompetency | None:
+    return db.session.scalar(
+        db.select(PlanCompetency).join(DevelopmentPlan).join(User, User.id == DevelopmentPlan.user_id)
+        .where(User.region_id == region_id, PlanCompetency.id == pc_id))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50] or "competentie"
+
+
+def decide_proposal(coordinator: User, pc: PlanCompetency, approve: bool, comment: str) -> PlanCompetency:
+    """Approve (the competency joins the region's list as not offered) or decline, with a comment."""
+    comment = (comment or "").strip()
+    if len(comment) > 1000:
+        raise PlanError("Houd de toelichting onder 1000 tekens.")
+    if not approve and not comment:
+        raise PlanError("Schrijf erbij waarom je het voorstel afwijst.")
+    if pc.status != "pending":
+        raise DuplicateSubmission("Over dit voorstel is al besloten.")
+    person = db.session.get(User, pc.plan.user_id)
+    if approve:
+        code = _slug(pc.proposed_name)
+        competency = db.session.scalar(db.select(Competency).filter_by(region_id=person.region_id, code=code))
+        if competency is None:
+            competency = Competency(region_id=person.region_id, code=code, name=pc.proposed_name,
+                                    description=pc.motivation or "", offered=False)
+            db.session.add(competency)
+            db.session.flush()
+        pc.competency = competency
+    pc.status = "approved" if approve else "declined"
+    pc.decided_by_id, pc.decided_at, pc.decision_comment = coordinator.id, utcnow(), comment or None
+    verdict = "goedgekeurd" if approve else "afgewezen"
+    _log(pc.plan, coordinator, "competency_" + pc.status, before=f"{pc.proposed_name} (voorgesteld)",
+         after=f"{pc.proposed_name}: {verdict}" + (f" — {comment}" if comment else ""))
+    audit.record(coordinator, "plan_competency_" + pc.status, pc, detail=f"{person.email}: {pc.proposed_name}")
+    mail.send(person.email, f"Je voorgestelde competentie is {verdict}",
+              f"Beste {person.name},\n\nJe voorstel om aan '{pc.proposed_name}' te werken in je ontwikkelplan "
+              f"{pc.plan.year} is {verdict} door {coordinator.name}."
+              + (f"\n\nToelichting: {comment}" if comment else "") + "\n\nPARAAT", user=person)
+    db.session.commit()
+    return pc
+
+
+def sign_off_review(coordinator: User, person: User, year: int, held_on: date, note: str = "") -> DevelopmentPlan:
+    """Record the yearly reflection conversation; the plan of that year becomes read-only."""
+    if held_on > date.today():
+        raise PlanError("De datum van het gesprek kan niet in de toekomst liggen.")
+    plan = get_plan(person, year, create=True)
+    if plan.closed:
+        raise DuplicateSubmission(f"Het reflectiegesprek over {year} is al vastgelegd.")
+    plan.review_held_on, plan.review_by_id, plan.review_note = held_on, coordinator.id, (note or "").strip() or None
+    _log(plan, coordinator, "review_signed_off", after=f"Reflectiegesprek gehouden op {held_on:%d-%m-%Y}")
+    audit.record(coordinator, "yearly_review_signed_off", plan, detail=f"{person.email} {year}")
+    mail.send(person.email, f"Jaarlijks reflectiegesprek {year} vastgelegd",
+              f"Beste {person.name},\n\n{coordinator.name} heeft vastgelegd dat jullie reflectiegesprek over "
+              f"{year} is gehouden op {held_on:%d-%m-%Y}. Je ontwikkelplan van {year} is nu afgesloten; "
+              f"begin je plan voor {year + 1} vanuit dit plan.\n\nPARAAT", user=person)
+    db.session.commit()
+    return plan
+
+
+def start_next_year(user: User, year: int) -> DevelopmentPlan:
+    """Next year's plan from this one: unfinished goals and approved competencies carry over."""
+    source = get_plan(user, year)
+    if source is None:
+        raise PlanError(f"Er is geen plan voor {year} om vanuit te beginnen.")
+    target = _editable(user, year + 1)
+    have_goals = {g.text for g in target.goals}
+    have_comps = {pc.competency_id for pc in target.competencies}
+    carried = 0
+    for goal in source.goals:
+        if goal.status == "open" and goal.text not in have_goals:
+            db.session.add(PlanGoal(plan_id=target.id, text=goal.text, competency_id=goal.competency_id))
+            carried += 1
+    for pc in source.competencies:
+        if pc.status == "approved" and pc.competency_id not in have_comps:
+            db.session.add(PlanCompetency(plan_id=target.id, competency_id=pc.competency_id, level=pc.level,
+                                          status="approved"))
+            carried += 1
+    _log(target, user, "carried_over", after=f"Overgenomen uit {year}: {carried} onderdelen")
+    db.session.commit()
+    return target
+
+
+def history(plan: DevelopmentPlan) -> list[tuple[PlanChange, str]]:
+    rows = db.session.execute(
+        db.select(PlanChange, User.name).outerjoin(User, User.id == PlanChange.actor_id)
+        .where(PlanChange.plan_id == plan.id).order_by(PlanChange.at.desc(), PlanChange.id.desc())).all()
+    return [(change, name or "onbekend") for change, name in rows]
+
+
+CHANGE_LABELS = {
+    "goal_added": "Leerdoel toegevoegd", "goal_changed": "Leerdoel gewijzigd", "goal_removed": "Leerdoel verwijderd",
+    "competency_added": "Competentie gekozen", "competency_changed": "Niveau gewijzigd",
+    "competency_removed": "Competentie verwijderd", "competency_proposed": "Competentie voorgesteld",
+    "competency_approved": "Voorstel goedgekeurd", "competency_declined": "Voorstel afgewezen",
+    "carried_over": "Plan gestart vanuit vorig jaar", "review_signed_off": "Reflectiegesprek vastgelegd",
+}
+
+
+def people_for_review(region_id: int, year: int) -> list[tuple[User, DevelopmentPlan | None]]:
+    """Everyone in the region with a function, with their plan of `year` (for the review list)."""
+    from app.models import UserFunction
+    users = db.session.scalars(
+        db.select(User).where(User.region_id == region_id, User.active.is_(True),
+                              User.id.in_(db.select(UserFunction.user_id))).order_by(User.name)).all()
+    plans = {p.user_id: p for p in db.session.scalars(
+        db.select(DevelopmentPlan).where(DevelopmentPlan.year == year,
+                                         DevelopmentPlan.user_id.in_([u.id for u in users])))}
+    return [(u, plans.get(u.id)) for u in users]
