@@ -23,7 +23,8 @@ ROUND_STATES = {"upcoming": "nog niet open", "open": "open", "closed": "gesloten
 
 @bp.app_context_processor
 def labels():
-    return {"registration_labels": STATUS_LABELS, "round_state_labels": ROUND_STATES}
+    return {"registration_labels": STATUS_LABELS, "round_state_labels": ROUND_STATES,
+            "now_local": services.local_now()}
 
 
 def _activity(activity_id: int) -> Activity:
@@ -138,7 +139,7 @@ def mine():
 # --- Registration rounds ------------------------------------------------------------------------
 
 def _round_context(rnd, message=None):
-    ctx = {"rnd": rnd, "state": rnd.state(), "message": message,
+    ctx = {"rnd": rnd, "state": rnd.state(services.local_now()), "message": message,
            "kinds": services.kind_names(rnd.region_id)}
     if ctx["state"] == "open":
         ctx.update(ranking=services.ranking(current_user, rnd),

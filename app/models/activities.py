@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,7 +47,8 @@ class RegistrationRound(db.Model):
 
     def state(self, now: datetime | None = None) -> str:
         """upcoming | open | closed (waiting for the allocation) | allocated."""
-        now = now or utcnow()
+        if now is None:   # activity and round times are Europe/Amsterdam wall-clock times
+            now = datetime.now(ZoneInfo("Europe/Amsterdam")).replace(tzinfo=None)
         if self.ran_at is not None:
             return "allocated"
         if now < self.opens_at:
