@@ -5,3 +5,4 @@ bp = Blueprint("author", __name__)
 
 # Route modules of this blueprint; other features add theirs below (e.g. quiz_routes).
 from app.author import routes  # noqa: E402,F401
+from app.author import quiz_routes  # noqa: E402,F401

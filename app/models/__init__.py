@@ -26,3 +26,4 @@ from app.models.activities import (  # noqa: F401,E402
     HOLDING_STATUSES, REGISTRATION_STATUSES, Activity, ActivitySeat, Registration, RegistrationRound,
     RoundPreference,
 )
+from app.models.quizzes import QuizAnswer, QuizAttempt, ReviewCard  # noqa: F401,E402

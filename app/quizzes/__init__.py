@@ -2,3 +2,45 @@
 from flask import Blueprint
 
 bp = Blueprint("quizzes", __name__)
+
+from app.quizzes import routes  # noqa: E402,F401
+
+
+def init_app(app):
+    from app.main.cards import register_card
+    from app.quizzes.cards import reviews_card
+
+    register_card(app, "reviews", "Oefenvragen", "quizzes/_reviews_card.html", 20, reviews_card)
+    _register_content_tools(app)
+
+
+def _register_content_tools(app):
+    """Quiz checks and GIFT commands join the `flask content` group of the content feature."""
+    import click
+    from flask.cli import AppGroup
+
+    from app.quizzes.gift_cli import export_gift, import_gift
+
+    try:
+        from app.content import Problem, register_checker
+    except ImportError:  # content feature not installed: still offer the commands on their own
+        Problem = register_checker = None
+    if register_checker is not None:
+        def check_quizzes():
+            from flask import current_app
+
+            from app.content import display_path
+            from app.quizzes.validate import validate_quiz_dir
+            return [Problem(display_path(path), line, message)
+                    for path, line, message in validate_quiz_dir(current_app.config["QUIZ_DIR"])]
+        register_checker(app, check_quizzes)
+    group = app.cli.commands.get("content")
+    if group is None:
+        try:
+            from app.content.cli import content_cli as group
+        except ImportError:
+            group = AppGroup("content", help="Microlearnings en quizzen controleren.")
+        app.cli.add_command(group)
+    if isinstance(group, click.Group):
+        group.add_command(import_gift)
+        group.add_command(export_gift)

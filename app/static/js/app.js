@@ -41,4 +41,21 @@
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) { event.preventDefault(); }
   }, true);
+  // Quizzes: note when a learner changes an answer before submitting (a hesitant right answer is
+  // scheduled for an earlier review). Without JavaScript only the time taken counts.
+  document.addEventListener("change", function (event) {
+    var input = event.target, form = input.form;
+    if (!form || !form.hasAttribute("data-track-changes")) { return; }
+    var changed = form.querySelector("input[name=changed]");
+    if (!changed) { return; }
+    if (input.type === "radio") {
+      if (form.getAttribute("data-picked") === "1") { changed.value = "1"; }
+      form.setAttribute("data-picked", "1");
+    } else if (input.type === "checkbox") {
+      if (!input.checked) { changed.value = "1"; }
+    } else {
+      if (input.getAttribute("data-had-value") === "1") { changed.value = "1"; }
+      if (input.value !== "") { input.setAttribute("data-had-value", "1"); }
+    }
+  });
 })();

@@ -1,0 +1,241 @@
+"""Quiz pages: start, one question at a time with instant feedback, summary, and the review session."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, flash, redirect, request, session, url_for
+from flask_login import current_user, login_required
+
+from app import audit
+from app.extensions import db
+from app.models import QuizAttempt
+from app.models.core import utcnow
+from app.quizzes import bp, services
+from app.web import is_htmx, render
+
+REVIEW_KEY = "quiz_review"
+
+
+def _quiz_or_404(slug: str):
+    quiz = services.get_quiz(slug)
+    if quiz is None:
+        if services.is_broken(slug):
+            # A file broken after deploy: a clear message; the rest of the site keeps working.
+            abort(render("errors/error.html", "errors/_error.html", status=404, code=404,
+                         title="Oefentoets niet beschikbaar",
+                         message="Deze oefentoets is tijdelijk niet beschikbaar. De auteurs zijn op de hoogte; "
+                                 "probeer het later opnieuw."))
+        abort(404)
+    return quiz
+
+
+def _attempt_or_404(slug: str, attempt_id: int):
+    attempt = services.attempt_for(current_user, attempt_id, slug)
+    if attempt is None:
+        if db.session.get(QuizAttempt, attempt_id) is not None:
+            # Someone else's attempt: personal data, so the attempt is logged and looks absent.
+            audit.record(current_user, "quiz_attempt_denied", object_type="quiz_attempt", object_id=attempt_id)
+            db.session.commit()
+        abort(404)
+    return attempt
+
+
+@bp.route("/quizzes")
+@login_required
+def index():
+    return render("quizzes/index.html", quizzes=list(services.quiz_set().quizzes.values()))
+
+
+@bp.route("/quizzes/<slug>")
+@login_required
+def quiz(slug):
+    quiz = _quiz_or_404(slug)
+    return render("quizzes/quiz.html", quiz=quiz, open_attempt=services.open_attempt(current_user, quiz))
+
+
+@bp.route("/quizzes/<slug>/attempts", methods=["POST"])
+@login_required
+def start(slug):
+    quiz = _quiz_or_404(slug)
+    attempt = services.start_attempt(current_user, quiz)
+    return redirect(url_for("quizzes.attempt", slug=quiz.slug, attempt_id=attempt.id))
+
+
+def _step(quiz, attempt, *, question=None, feedback=None, error=None, status=200, answer_changed=False):
+    """The attempt page (or, for htmx, the #quiz-step fragment): a question, its feedback, or the summary."""
+    context = dict(quiz=quiz, attempt=attempt, number=_number(quiz, question or (feedback and feedback.question)),
+                   total=len(quiz.questions), error=error)
+    if feedback is not None:
+        context.update(feedback=feedback, has_next=services.next_question(quiz, attempt) is not None)
+    elif question is not None:
+        context.update(question=question, options=services.shuffled_options(question, attempt.seed),
+                       action=url_for("quizzes.answer", slug=quiz.slug, attempt_id=attempt.id))
+    else:
+        rows = services.summary(quiz, attempt)
+        missed = [q for q in rows if q.answered and not q.correct]
+        context.update(rows=rows, missed=missed,
+                       modules=services.modules_for(quiz.competencies) if missed else [],
+                       next_review=services.next_review_at(current_user))
+    return render("quizzes/attempt.html", "quizzes/_step.html", status=status, **context)
+
+
+def _number(quiz, question):
+    if question is None:
+        return None
+    return next((i for i, q in enumerate(quiz.questions, start=1) if q.id == question.id), None)
+
+
+@bp.route("/quizzes/<slug>/attempts/<int:attempt_id>")
+@login_required
+def attempt(slug, attempt_id):
+    quiz = _quiz_or_404(slug)
+    attempt = _attempt_or_404(slug, attempt_id)
+    question = None if attempt.finished_at else services.next_question(quiz, attempt)
+    if question is None:
+        if attempt.finished_at is None:  # questions were removed since: the attempt is complete
+            services.finish_attempt(current_user, quiz, attempt)
+        return _step(quiz, attempt)
+    services.mark_shown(attempt, question)
+    return _step(quiz, attempt, question=question)
+
+
+@bp.route("/quizzes/<slug>/attempts/<int:attempt_id>", methods=["POST"])
+@login_required
+def answer(slug, attempt_id):
+    quiz = _quiz_or_404(slug)
+    attempt = _attempt_or_404(slug, attempt_id)
+    question_id = request.form.get("question_id", "")
+    try:
+        result = services.answer_question(current_user, quiz, attempt, question_id, request.form,
+                                          changed=request.form.get("changed") == "1")
+    except services.AnswerError as exc:
+        db.session.rollback()
+        question = quiz.question(question_id)
+        if isinstance(exc, services.TamperedAnswer) or question is None:
+            question = services.next_question(quiz, attempt)
+        if question is None:
+            return _step(quiz, attempt, error=str(exc), status=422)
+        return _step(quiz, attempt, question=question, error=str(exc), status=422)
+    if result.replay:
+        message = "Deze vraag had je al beantwoord; je eerste antwoord blijft staan."
+        if not is_htmx():
+            flash(message, "info")
+            return redirect(url_for("quizzes.feedback", slug=slug, attempt_id=attempt.id,
+                                    question_id=result.answer.question_id))
+        return _step(quiz, attempt, feedback=result.feedback, error=message, status=422)
+    if not is_htmx():
+        return redirect(url_for("quizzes.feedback", slug=slug, attempt_id=attempt.id,
+                                question_id=result.answer.question_id))
+    return _step(quiz, attempt, feedback=result.feedback)
+
+
+@bp.route("/quizzes/<slug>/attempts/<int:attempt_id>/questions/<question_id>")
+@login_required
+def feedback(slug, attempt_id, question_id):
+    quiz = _quiz_or_404(slug)
+    attempt = _attempt_or_404(slug, attempt_id)
+    question = quiz.question(question_id)
+    stored = services.answers_by_question(attempt).get(question_id)
+    if question is None or stored is None:
+        abort(404)
+    return _step(quiz, attempt, feedback=services.feedback_for(question, stored.response, attempt.seed))
+
+
+# ---------------------------------------------------------------- review session
+
+def _review_state() -> dict:
+    state = session.get(REVIEW_KEY) or {}
+    return {"done": int(state.get("done", 0)), "shown": state.get("shown"), "at": state.get("at"),
+            "last": state.get("last")}
+
+
+def _save_review_state(state: dict) -> None:
+    session[REVIEW_KEY] = state
+
+
+@bp.route("/quizzes/review")
+@login_required
+def review():
+    state = _review_state()
+    due = services.due_questions(current_user, limit=services.REVIEW_SESSION_SIZE + 1)
+    context = dict(done=state["done"], size=services.REVIEW_SESSION_SIZE, due_count=len(due),
+                   next_review=services.next_review_at(current_user) if not due else None)
+    if due and state["done"] < services.REVIEW_SESSION_SIZE:
+        item = due[0]
+        if state["shown"] != item.card.id:
+            state.update(shown=item.card.id, at=utcnow().isoformat())
+            _save_review_state(state)
+        context.update(item=item, question=item.question,
+                       options=services.shuffled_options(item.question, services.review_seed(item.card)),
+                       action=url_for("quizzes.review_answer", card_id=item.card.id))
+    return render("quizzes/review.html", "quizzes/_review_step.html", **context)
+
+
+@bp.route("/quizzes/review/restart", methods=["POST"])
+@login_required
+def review_restart():
+    _save_review_state({"done": 0})
+    return redirect(url_for("quizzes.review"))
+
+
+@bp.route("/quizzes/review/<int:card_id>", methods=["POST"])
+@login_required
+def review_answer(card_id):
+    item = services.review_card_for(current_user, card_id)
+    if item is None:
+        abort(404)
+    state = _review_state()
+    if item.card.due > utcnow():  # answered already (double tap, back button): nothing stored twice
+        flash("Deze vraag had je al herhaald.", "info")
+        return redirect(url_for("quizzes.review"))
+    slow = False
+    if state["shown"] == card_id and state["at"]:
+        slow = (utcnow() - datetime.fromisoformat(state["at"])).total_seconds() > services.SLOW_SECONDS
+    seed = services.review_seed(item.card)  # the order the person saw, before the review moves it on
+    try:
+        result = services.answer_review(current_user, item, request.form, slow=slow,
+                                        changed=request.form.get("changed") == "1")
+    except services.AnswerError as exc:
+        db.session.rollback()
+        return render("quizzes/review.html", "quizzes/_review_step.html", status=422,
+                      done=state["done"], size=services.REVIEW_SESSION_SIZE, due_count=1, item=item,
+                      question=item.question, error=str(exc),
+                      options=services.shuffled_options(item.question, services.review_seed(item.card)),
+                      action=url_for("quizzes.review_answer", card_id=item.card.id))
+    state.update(done=state["done"] + 1, shown=None, at=None,
+                 last={"card": card_id, "response": result.response, "seed": seed})
+    _save_review_state(state)
+    if not is_htmx():
+        return redirect(url_for("quizzes.review_feedback"))
+    return render("quizzes/review.html", "quizzes/_review_step.html", done=state["done"],
+                  size=services.REVIEW_SESSION_SIZE, feedback=result)
+
+
+@bp.route("/quizzes/review/feedback")
+@login_required
+def review_feedback():
+    state = _review_state()
+    last = state.get("last") or {}
+    item = services.review_card_for(current_user, int(last.get("card") or 0))
+    if item is None:
+        return redirect(url_for("quizzes.review"))
+    result = services.feedback_for(item.question, last.get("response"), last.get("seed", ""))
+    return render("quizzes/review.html", "quizzes/_review_step.html", done=state["done"],
+                  size=services.REVIEW_SESSION_SIZE, feedback=result)
+
+
+@bp.app_template_filter("quiz_markdown")
+def quiz_markdown(text):
+    from app.markdown import render as render_markdown
+    return render_markdown(text or "")
+
+
+@bp.app_template_filter("quiz_inline")
+def quiz_inline(text):
+    from app.markdown import render_inline
+    return render_inline(text or "")
+
+
+@bp.app_template_filter("quiz_number")
+def quiz_number(value):
+    return services.format_number(value)

@@ -1,0 +1,131 @@
+"""Loading and checking quiz files: every problem with its line; broken files are left out."""
+import os
+
+from app.quizzes.loader import load_dir
+from app.quizzes.validate import validate_quiz_dir
+from tests.quizzes.conftest import SIMPLE, write_quiz
+
+
+def messages(problems):
+    return [(line, message) for _path, line, message in problems]
+
+
+def test_fixture_quiz_loads_with_every_type(quiz_dir):
+    quiz_set = load_dir(quiz_dir)
+    quiz = quiz_set.quizzes["alle-typen"]
+    assert [q.type for q in quiz.questions] == ["single", "multiple", "truefalse", "numeric", "order"]
+    assert quiz.question("n1").answer == 2.5 and quiz.question("n1").tolerance == 0.5
+    assert quiz_set.problems == []
+
+
+def test_structure_problems_name_their_lines(tmp_path):
+    write_quiz(tmp_path, "kapot.yaml", """slug: kapot
+title: Kapot
+questions:
+  - id: q1
+    type: single
+    text: Twee goed
+    options:
+      - text: a
+        correct: true
+      - text: b
+        correct: true
+  - id: q1
+    type: multiple
+    text: Geen goed
+    options:
+      - text: a
+      - text: b
+  - type: numeric
+    text: Geen antwoord
+    tolerance: -1
+  - id: q4
+    type: essay
+    text: Onbekend type
+  - id: q5
+    type: single
+    text: Eén optie
+    options:
+      - text: a
+        correct: true
+  - id: q6
+    type: truefalse
+    text: Geen bool
+    answer: ja
+""")
+    problems = messages(validate_quiz_dir(tmp_path, competencies=set(), functions=set()))
+    assert (7, "vraag 1 (q1): een 'single'-vraag heeft precies één juiste optie (nu 2)") in problems
+    assert any(line == 15 and "minstens één juiste" in m for line, m in problems)
+    assert any(line == 18 and "'id' ontbreekt" in m for line, m in problems)
+    assert any(line == 18 and "'answer' (een getal) ontbreekt" in m for line, m in problems)
+    assert any(line == 20 and "'tolerance'" in m for line, m in problems)
+    assert any(line == 22 and "type 'essay' onbekend" in m for line, m in problems)
+    assert (27, "vraag 5 (q5): 1 opties; een vraag heeft er 2 tot en met 8") in problems
+    assert (33, "vraag 6 (q6): 'answer' moet true of false zijn") in problems
+    assert load_dir(tmp_path).quizzes == {}
+
+
+def test_duplicate_ids_slugs_and_missing_title(tmp_path):
+    write_quiz(tmp_path, "a.yaml", SIMPLE.format(slug="zelfde", title="A") + """  - id: q1
+    type: truefalse
+    text: Dubbel
+    answer: true
+""")
+    write_quiz(tmp_path, "b.yaml", SIMPLE.format(slug="zelfde", title="B"))
+    write_quiz(tmp_path, "c.yaml", "slug: zonder-titel\nquestions: []\n")
+    problems = validate_quiz_dir(tmp_path, competencies={"crisisdiagnose"}, functions=set())
+    text = [f"{os.path.basename(p)}:{line}: {m}" for p, line, m in problems]
+    assert any(t.startswith("a.yaml:17: vraag-id 'q1' komt twee keer voor") for t in text)
+    assert any(t.startswith("c.yaml:1: 'title' ontbreekt") for t in text)
+    assert any(t.startswith("c.yaml:2: 'questions' ontbreekt") for t in text)
+    assert load_dir(tmp_path).quizzes["zelfde"].title == "B"  # a.yaml is broken, b.yaml stands
+
+
+def test_two_files_with_one_slug_are_both_left_out(tmp_path):
+    write_quiz(tmp_path, "a.yaml", SIMPLE.format(slug="zelfde", title="A"))
+    write_quiz(tmp_path, "b.yaml", SIMPLE.format(slug="zelfde", title="B"))
+    quiz_set = load_dir(tmp_path)
+    assert "zelfde" not in quiz_set.quizzes and "zelfde" in quiz_set.broken_slugs
+    assert any("wordt ook gebruikt in" in m for _p, _l, m in quiz_set.problems)
+
+
+def test_yaml_error_has_its_line(tmp_path):
+    write_quiz(tmp_path, "stuk.yaml", "slug: stuk\ntitle: Stuk\nquestions:\n  - id: q1\n    text: [niet dicht\n")
+    [(path, line, message)] = validate_quiz_dir(tmp_path, competencies=set(), functions=set())
+    assert path.endswith("stuk.yaml") and line >= 5 and message.startswith("YAML-fout")
+    assert "stuk" in load_dir(tmp_path).broken_slugs
+
+
+def test_unknown_codes_reported_but_quiz_still_served(app, tmp_path):
+    write_quiz(tmp_path, "q.yaml", SIMPLE.format(slug="codes", title="Codes").replace(
+        "competencies: [crisisdiagnose]", "competencies: [crisisdiagnose, vliegen]\nfunctions: [OL, XX]"))
+    problems = messages(validate_quiz_dir(tmp_path))  # defaults: the ten competencies, norms functions
+    assert (3, "onbekende competentie 'vliegen'") in problems
+    assert (4, "onbekende functie 'XX'") in problems
+    assert "codes" in load_dir(tmp_path).quizzes
+
+
+def test_competency_codes_come_from_the_database_when_seeded(app, tmp_path):
+    from tests import factories
+    factories.competency("eigen-competentie")
+    write_quiz(tmp_path, "q.yaml", SIMPLE.format(slug="db", title="DB"))
+    problems = messages(validate_quiz_dir(tmp_path))
+    assert (3, "onbekende competentie 'crisisdiagnose'") in problems
+
+
+def test_cache_rereads_a_changed_file(tmp_path):
+    path = write_quiz(tmp_path, "q.yaml", SIMPLE.format(slug="cache", title="Eerst"))
+    assert load_dir(tmp_path).quizzes["cache"].title == "Eerst"
+    path.write_text(SIMPLE.format(slug="cache", title="Daarna, langer"), encoding="utf-8")
+    os.utime(path, (1, 1))
+    assert load_dir(tmp_path).quizzes["cache"].title == "Daarna, langer"
+
+
+def test_content_check_lists_quiz_problems(app, runner, quiz_dir):
+    write_quiz(quiz_dir, "stuk.yaml", "slug: stuk\ntitle: Stuk\nquestions:\n  - id: q1\n    type: single\n"
+                                      "    text: x\n    options: [a, b]\n")
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 1
+    assert "stuk.yaml:7: vraag 1 (q1): een 'single'-vraag heeft precies één juiste optie (nu 0)" in result.output
+    help_text = runner.invoke(args=["content", "--help"]).output
+    assert "check" in help_text and "import-gift" in help_text and "export-gift" in help_text
