@@ -1,0 +1,120 @@
+"""Plan pages: page and htmx fragment, bad input as 422, closed year, approvals and review per role."""
+from datetime import date
+
+import pytest
+
+from app.extensions import db
+from app.models import AuditLog
+from app.plan import services as plans
+from tests import factories
+from tests.conftest import HTMX
+
+YEAR = date.today().year
+
+
+@pytest.fixture
+def person(app, auth):
+    factories.competency("leiderschap")
+    factories.norm("OL", "multi_exercise", YEAR, "per_year", 2)
+    user = factories.user(email="sanne@example.nl", functions=("OL",))
+    auth.login("sanne@example.nl")
+    return user
+
+
+def test_plan_page_and_fragment_show_norms_and_rules(client, person):
+    page = client.get("/plan").get_data(as_text=True)
+    assert "<html" in page and f"Ontwikkelplan {YEAR}" in page and 'id="normen"' in page
+    assert "Hoe bepalen we de status?" in page and "0 van 2" in page
+    fragment = client.get("/plan", headers=HTMX)
+    assert "<html" not in fragment.get_data(as_text=True) and 'id="plan-body"' in fragment.get_data(as_text=True)
+    assert "HX-Request" in fragment.headers["Vary"]
+
+
+def test_add_goal_plain_post_redirects_and_htmx_returns_fragment(client, person):
+    response = client.post(f"/plan/{YEAR}/goals", data={"text": "Beter vergaderen", "nonce": "n1"})
+    assert response.status_code == 302
+    assert "Leerdoel toegevoegd" in client.get(response.location).get_data(as_text=True)
+    response = client.post(f"/plan/{YEAR}/goals", data={"text": "Nog een doel", "nonce": "n2"}, headers=HTMX)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Nog een doel" in body and "<html" not in body
+
+
+def test_double_tap_adds_one_goal(client, person):
+    for _ in range(2):
+        client.post(f"/plan/{YEAR}/goals", data={"text": "Eén keer", "nonce": "same"}, headers=HTMX)
+    assert [g.text for g in plans.get_plan(person, YEAR).goals] == ["Eén keer"]
+
+
+def test_bad_input_gives_422_with_dutch_message_and_keeps_text(client, person):
+    response = client.post(f"/plan/{YEAR}/goals", data={"text": "x" * 501, "nonce": "a"}, headers=HTMX)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "hoogstens 500 tekens" in body and "x" * 501 in body
+    response = client.post(f"/plan/{YEAR}/competencies", data={"code": "verzonnen", "level": "basis"})
+    assert response.status_code == 422 and "bestaat niet" in response.get_data(as_text=True)
+
+
+def test_closed_year_refuses_edits_with_message(client, person):
+    coordinator = factories.user(roles=("coordinator",), functions=())
+    plans.add_goal(person, YEAR - 1, "Oud doel")
+    plans.sign_off_review(coordinator, person, YEAR - 1, date(YEAR - 1, 12, 1))
+    response = client.post(f"/plan/{YEAR - 1}/goals", data={"text": "Te laat", "nonce": "z"}, headers=HTMX)
+    assert response.status_code == 422 and "afgesloten" in response.get_data(as_text=True)
+    page = client.get(f"/plan?year={YEAR - 1}").get_data(as_text=True)
+    assert "Dit plan is afgesloten" in page and "Leerdoel toevoegen" not in page
+    assert [g.text for g in plans.get_plan(person, YEAR - 1).goals] == ["Oud doel"]
+
+
+def test_someone_elses_goal_is_404_and_logged(client, person):
+    other = factories.user(functions=("OL",))
+    goal = plans.add_goal(other, YEAR, "Van iemand anders")
+    assert client.get(f"/plan/goals/{goal.id}").status_code == 404
+    assert client.post(f"/plan/goals/{goal.id}/delete").status_code == 404
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditLog).filter_by(
+        action="plan_foreign_id", actor_id=person.id)) == 2
+    assert plans.own_goal(other, goal.id) is not None
+
+
+def test_edit_goal_page_and_htmx_redirect(client, person):
+    goal = plans.add_goal(person, YEAR, "Eerst")
+    assert "Leerdoel wijzigen" in client.get(f"/plan/goals/{goal.id}").get_data(as_text=True)
+    response = client.post(f"/plan/goals/{goal.id}", data={"text": "Daarna", "status": "achieved"}, headers=HTMX)
+    assert response.status_code == 204 and response.headers["HX-Redirect"].startswith("/plan")
+    assert goal.text == "Daarna" and goal.status == "achieved"
+
+
+@pytest.mark.parametrize("role", ["functionary", "author"])
+def test_approvals_and_review_only_for_coordinators(client, auth, app, role):
+    factories.user(email="x@example.nl", roles=(role,))
+    auth.login("x@example.nl")
+    assert client.get("/plan/approvals").status_code == 403
+    assert client.get("/plan/review/1").status_code == 403
+
+
+def test_coordinator_approves_proposal_and_signs_off_review(client, auth, app):
+    person = factories.user(email="p@example.nl", name="Piet Pool", functions=("OL",))
+    pc = plans.propose_competency(person, YEAR, "Stressbestendigheid", "Lange inzetten", "basis")
+    factories.user(email="c@example.nl", roles=("coordinator",), functions=())
+    auth.login("c@example.nl")
+    page = client.get("/plan/approvals").get_data(as_text=True)
+    assert "Stressbestendigheid" in page and "Piet Pool" in page
+    response = client.post(f"/plan/approvals/{pc.id}", data={"decision": "decline", "comment": ""}, headers=HTMX)
+    assert response.status_code == 422 and "waarom" in response.get_data(as_text=True)
+    response = client.post(f"/plan/approvals/{pc.id}", data={"decision": "approve", "comment": "Prima"}, headers=HTMX)
+    assert response.status_code == 200 and "Voorstel goedgekeurd" in response.get_data(as_text=True)
+    assert plans.chosen_competency_codes(person, YEAR) == ["stressbestendigheid"]
+    response = client.post(f"/plan/review/{person.id}?year={YEAR}", data={"held_on": date.today().isoformat()})
+    assert response.status_code == 302
+    assert plans.get_plan(person, YEAR).closed
+
+
+def test_coordinator_cannot_review_other_region(client, auth, app):
+    stranger = factories.user(reg=factories.region("ijsselland"))
+    factories.user(email="c@example.nl", roles=("coordinator",), functions=())
+    auth.login("c@example.nl")
+    assert client.get(f"/plan/review/{stranger.id}").status_code == 404
+
+
+def test_start_page_norms_card(client, person):
+    page = client.get("/").get_data(as_text=True)
+    card = page[page.index('id="section-norms"'):]
+    assert "Voortgang op je normen" in page and "multi_exercise" in card and "/plan#normen" in card

@@ -1,0 +1,162 @@
+"""Portfolio pages: page and fragment, double submit, privacy per role, observation, export, print."""
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from app.extensions import db
+from app.models import AuditLog, PortfolioEntry
+from app.norms.planned import Planned, register_planned_provider
+from app.plan import services as plans
+from app.portfolio import services
+from tests import factories
+from tests.conftest import HTMX
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def person(app, auth):
+    factories.competency("leiderschap")
+    user = factories.user(email="sanne@example.nl", functions=("OL",))
+    auth.login("sanne@example.nl")
+    return user
+
+
+def _entry(user, title="Multi-oefening", ref="r"):
+    entry, _ = services.add_manual_entry(user, "activity", TODAY - timedelta(days=2), title, nonce=ref,
+                                         activity_kind="multi_exercise")
+    return entry
+
+
+def test_index_page_fragment_and_kind_filter(client, person):
+    _entry(person, "Oefening Hoogwater")
+    services.add_manual_entry(person, "deployment", TODAY, "Inzet brand", nonce="d")
+    page = client.get("/portfolio").get_data(as_text=True)
+    assert "<html" in page and "Oefening Hoogwater" in page and "Inzet brand" in page and "Alleen jij" not in page
+    assert "Privé tenzij je deelt" in page
+    fragment = client.get("/portfolio?kind=deployment", headers=HTMX).get_data(as_text=True)
+    assert "<html" not in fragment and "Inzet brand" in fragment and "Oefening Hoogwater" not in fragment
+
+
+def test_add_entry_by_hand_double_tap_gives_one(client, person):
+    data = {"kind": "knowledge_day", "title": "Kennisdag Oost", "occurred_on": TODAY.isoformat(), "nonce": "tap"}
+    first = client.post("/portfolio/new", data=data)
+    second = client.post("/portfolio/new", data=data)
+    assert first.status_code == second.status_code == 302 and first.location == second.location
+    assert db.session.scalar(db.select(db.func.count()).select_from(PortfolioEntry)) == 1
+    assert "één keer opgeslagen" in client.get(second.location).get_data(as_text=True)
+
+
+def test_add_entry_bad_input_is_422_and_keeps_values(client, person):
+    data = {"kind": "deployment", "title": "Brand", "occurred_on": (TODAY + timedelta(days=3)).isoformat(),
+            "nonce": "x", "incident_type": "Brand in loods"}
+    response = client.post("/portfolio/new", data=data, headers=HTMX)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "toekomst" in body and "Brand in loods" in body and "<html" not in body
+    response = client.post("/portfolio/new", data={**data, "occurred_on": "gisteren"})
+    assert response.status_code == 422 and "geldige datum" in response.get_data(as_text=True)
+
+
+def test_reflection_via_htmx_and_share_toggle(client, person):
+    entry = _entry(person)
+    page = client.get(f"/portfolio/{entry.id}").get_data(as_text=True)
+    assert "Alleen jij ziet dit" in page
+    response = client.post(f"/portfolio/{entry.id}/reflection", data={"went_well": "Rust", "to_develop": ""},
+                           headers=HTMX)
+    assert response.status_code == 200 and "Reflectie opgeslagen" in response.get_data(as_text=True)
+    response = client.post(f"/portfolio/{entry.id}/reflection", data={"went_well": "", "to_develop": ""}, headers=HTMX)
+    assert response.status_code == 422 and "Schrijf op" in response.get_data(as_text=True)
+    response = client.post(f"/portfolio/{entry.id}/share", data={"shared": "1"})
+    assert response.status_code == 302
+    assert "Gedeeld met je coördinator" in client.get(f"/portfolio/{entry.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["functionary", "coordinator", "admin"])
+def test_other_peoples_entries_are_404_and_logged(client, auth, app, role):
+    owner = factories.user(functions=("OL",))
+    entry = _entry(owner)
+    services.save_reflection(owner, "Privé-tekst", "", entry=entry)
+    viewer = factories.user(email="v@example.nl", roles=(role,), functions=("OL",))
+    auth.login("v@example.nl")
+    for path in (f"/portfolio/{entry.id}",):
+        response = client.get(path)
+        assert response.status_code == 404 and "Privé-tekst" not in response.get_data(as_text=True)
+    assert client.post(f"/portfolio/{entry.id}/reflection", data={"went_well": "hack"}).status_code == 404
+    assert client.post(f"/portfolio/{entry.id}/share", data={"shared": "1"}).status_code == 404
+    assert not entry.shared_with_coordinator
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditLog).filter_by(
+        action="portfolio_foreign_id", actor_id=viewer.id)) == 3
+
+
+def test_coordinator_review_shows_shared_text_only(client, auth, app):
+    owner = factories.user(functions=("OL",))
+    shared, private = _entry(owner, "Gedeeld item", "a"), _entry(owner, "Privé item", "b")
+    services.save_reflection(owner, "Zichtbare reflectie", "", entry=shared)
+    services.save_reflection(owner, "Verborgen reflectie", "", entry=private)
+    services.set_shared(owner, shared, True)
+    factories.user(email="c@example.nl", roles=("coordinator",), functions=())
+    auth.login("c@example.nl")
+    page = client.get(f"/plan/review/{owner.id}").get_data(as_text=True)
+    assert "Zichtbare reflectie" in page and "Verborgen reflectie" not in page
+
+
+def test_observer_writes_observation_and_sees_only_own_text(client, auth, app):
+    owner = factories.user(email="o@example.nl", name="Olga Ensink", functions=("OL",))
+    observer = factories.user(email="w@example.nl", functions=("OL",))
+    goal = plans.add_goal(owner, TODAY.year, "Rust uitstralen")
+    entry = _entry(owner)
+    services.save_reflection(owner, "Eigen reflectie van Olga", "", entry=entry)
+    obs, _ = services.invite_observer(owner, observer.id, entry=entry)
+    auth.login("w@example.nl")
+    assert "Olga Ensink" in client.get("/portfolio/observations").get_data(as_text=True)
+    form = client.get(f"/portfolio/observations/{obs.id}").get_data(as_text=True)
+    assert "Rust uitstralen" in form and "Eigen reflectie van Olga" not in form
+    assert client.get(f"/portfolio/{entry.id}").status_code == 404
+    response = client.post(f"/portfolio/observations/{obs.id}", data={f"goal-{goal.id}": "Zeer kalm", "general": ""})
+    assert response.status_code == 302
+    auth.logout()
+    auth.login("o@example.nl")
+    assert "Zeer kalm" in client.get(f"/portfolio/{entry.id}").get_data(as_text=True)
+    # someone else cannot open the observation form
+    factories.user(email="z@example.nl", functions=("OL",))
+    auth.logout()
+    auth.login("z@example.nl")
+    assert client.get(f"/portfolio/observations/{obs.id}").status_code == 404
+
+
+def test_invite_only_colleagues_with_same_function(client, person):
+    entry = _entry(person)
+    stranger = factories.user(functions=("BA",))
+    response = client.post(f"/portfolio/{entry.id}/observers", data={"colleague": str(stranger.id)}, headers=HTMX)
+    assert response.status_code == 422 and "dezelfde functie" in response.get_data(as_text=True)
+
+
+def test_feedup_for_planned_activity_and_start_card(client, person, app):
+    soon = TODAY + timedelta(days=5)
+    register_planned_provider(app, lambda user, start, end: [Planned("multi_exercise", soon, "Multi Dinkel", "41")]
+                              if user.id == person.id and start <= soon <= end else [])
+    home = client.get("/").get_data(as_text=True)
+    assert "Wat wil je leren bij Multi Dinkel?" in home
+    assert client.get("/portfolio/activity/999").status_code == 404
+    response = client.post("/portfolio/activity/41", data={"learn": "Opschalen oefenen"})
+    assert response.status_code == 302
+    assert "Wat wil je leren bij Multi Dinkel?" not in client.get("/").get_data(as_text=True)
+    assert services.text_for_activity(person, "feedup", 41).learn == "Opschalen oefenen"
+
+
+def test_export_json_and_print(client, person):
+    entry = _entry(person, "Oefening Twentekanaal")
+    services.save_feedup(person, "Mijn feedup", entry=entry)
+    response = client.get("/portfolio/export.json")
+    assert response.mimetype == "application/json" and "attachment" in response.headers["Content-Disposition"]
+    data = json.loads(response.get_data(as_text=True))
+    assert data["entries"][0]["title"] == "Oefening Twentekanaal"
+    assert data["feedup_and_reflections"][0]["learn"] == "Mijn feedup"
+    page = client.get("/portfolio/print").get_data(as_text=True)
+    assert "Oefening Twentekanaal" in page and "Mijn feedup" in page
+
+
+def test_anonymous_goes_to_login(client, app):
+    for path in ("/portfolio", "/plan", "/portfolio/export.json"):
+        assert "/login" in client.get(path).location
