@@ -36,21 +36,24 @@ ENTRY_KIND_LABELS = {"activity": "Oefening of training", "deployment": "Inzet", 
                      "knowledge_day": "Kennisdag", "other": "Overig"}
 
 # --- Ratings in the inspectorate's terms (Periodiek beeld, seed 003) --------------------------------
-MIN_PEOPLE_FOR_RATING = 5
+# A piket pool of a key function is often 4-6 people: rate those, but a share of 1 or 2 says nothing.
+MIN_PEOPLE_FOR_RATING = 3
 SHARE_OK = 0.8
 SHARE_IMPROVE = 0.5
 RATING_LABELS = {"ok": "Op orde", "improve": "Voor verbetering vatbaar",
                  "insufficient": "Onvoldoende gegevens", "risky": "Risicovol"}
 RATING_RULES = [
-    ("insufficient", f"Onvoldoende gegevens: minder dan {MIN_PEOPLE_FOR_RATING} mensen met de functie, de functie "
-                     "heeft geen telbare normen, of er is over dat jaar niets vastgelegd (geen portfolio-items "
-                     "en geen gekozen competenties)."),
-    ("risky", f"Risicovol: minder dan {int(SHARE_IMPROVE * 100)}% van de mensen is op alle normen op norm, of bij "
-              "een sleutelfunctie is voor één norm niemand op norm."),
+    ("insufficient", f"Onvoldoende gegevens: minder dan {MIN_PEOPLE_FOR_RATING} mensen met telbare normen in de "
+                     "functie, of over dat jaar is niets vastgelegd (geen portfolio-items en geen gekozen "
+                     "competenties)."),
+    ("risky", f"Risicovol: minder dan {int(SHARE_IMPROVE * 100)}% van de mensen is op schema, of in een "
+              "sleutelfunctie mist iemand een eenmalige norm (zoals de basisopleiding ICR): die persoon is niet "
+              "startbekwaam."),
     ("improve", f"Voor verbetering vatbaar: {int(SHARE_IMPROVE * 100)}% tot {int(SHARE_OK * 100)}% van de mensen "
-                "is op alle normen op norm."),
-    ("ok", f"Op orde: minstens {int(SHARE_OK * 100)}% van de mensen is op alle normen op norm."),
+                "is op schema."),
+    ("ok", f"Op orde: minstens {int(SHARE_OK * 100)}% van de mensen is op schema."),
 ]
+# "Op schema": no norm behind (every counted norm done or still reachable, i.e. op norm or risico).
 
 
 def reference_date(year: int, today: date) -> date:
@@ -134,9 +137,20 @@ class FunctionOverview:
         return Counter(p.overall for p in self.people)
 
     @property
+    def counted_people(self) -> list[PersonStatus]:
+        return [p for p in self.people if p.overall != "none"]
+
+    @property
     def on_norm_share(self) -> float | None:
-        counted = [p for p in self.people if p.overall != "none"]
+        """Share of people with every counted norm done."""
+        counted = self.counted_people
         return (sum(p.overall == "done" for p in counted) / len(counted)) if counted else None
+
+    @property
+    def on_track_share(self) -> float | None:
+        """Share of people "op schema": no norm behind (what the rating uses)."""
+        counted = self.counted_people
+        return (sum(p.overall != "behind" for p in counted) / len(counted)) if counted else None
 
     @property
     def rating_label(self) -> str:
@@ -274,24 +288,24 @@ def overview(region_id: int, year: int, today: date, function_id: int | None = N
 
 
 def rate(fo: FunctionOverview) -> tuple[str, str]:
-    """The inspectorate's rating of one function (rules in RATING_RULES, in this order)."""
-    counted_people = [p for p in fo.people if p.overall != "none"]
-    n = len(counted_people)
+    """The inspectorate's rating of one function (rules in RATING_RULES, applied in that order)."""
+    n = len(fo.counted_people)
     if n < MIN_PEOPLE_FOR_RATING:
-        return "insufficient", f"{n} {'persoon' if n == 1 else 'mensen'} met telbare normen (minder dan {MIN_PEOPLE_FOR_RATING})."
+        return "insufficient", (f"{n} {'persoon' if n == 1 else 'mensen'} met telbare normen "
+                                f"(minder dan {MIN_PEOPLE_FOR_RATING}).")
     if fo.evidence == 0:
         return "insufficient", "Over dit jaar is niets vastgelegd."
-    share = fo.on_norm_share or 0.0
-    percent = round(share * 100)
+    share = fo.on_track_share or 0.0
+    percent = f"{round(share * 100)}% op schema."
     if share < SHARE_IMPROVE:
-        return "risky", f"{percent}% op alle normen op norm."
+        return "risky", percent
     if fo.function.is_key:
-        empty = [s.kind_name for s in fo.norms if s.counted and s.counts["done"] == 0]
-        if empty:
-            return "risky", f"Niemand op norm voor: {', '.join(empty)}."
+        missing = [s.kind_name for s in fo.norms if s.norm.period == "once" and (s.counts["behind"] or s.counts["at_risk"])]
+        if missing:
+            return "risky", f"{percent} Niet iedereen is startbekwaam, ontbreekt: {', '.join(missing)}."
     if share >= SHARE_OK:
-        return "ok", f"{percent}% op alle normen op norm."
-    return "improve", f"{percent}% op alle normen op norm."
+        return "ok", percent
+    return "improve", percent
 
 
 # --- Team / function group ------------------------------------------------------------------------
