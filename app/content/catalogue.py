@@ -6,6 +6,7 @@ rendered once per catalogue version, on first view.
 """
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import os
 import posixpath
@@ -19,7 +20,7 @@ from urllib.parse import unquote
 from flask import Flask, current_app, url_for
 from markupsafe import Markup
 
-from app.content.modules import IMAGE_EXTENSIONS, Module, ParsedFile, find_links, parse_file
+from app.content.modules import IMAGE_EXTENSIONS, Module, ParsedFile, parse_file
 from app.content.problems import Problem, display_path
 
 # CONTRACT section 6: the region's crisis competencies, used when the database has none yet.
@@ -40,6 +41,7 @@ class Vocabulary:
     functions: frozenset
 
 
+@functools.lru_cache(maxsize=1)
 def default_function_codes() -> frozenset:
     import yaml
     try:
@@ -61,29 +63,45 @@ def load_vocabulary() -> Vocabulary:
     return Vocabulary(competencies or frozenset(DEFAULT_COMPETENCIES), functions or default_function_codes())
 
 
-def quiz_slugs(quiz_dir: Path) -> tuple[frozenset, tuple]:
-    """Slugs declared by quiz files (top-level `slug:` line) and a signature of the files."""
-    slugs, signature = set(), []
-    for path in _walk(quiz_dir, (".yaml", ".yml")):
+def quiz_files(quiz_dir: Path) -> tuple:
+    """(path, mtime_ns, size) of every quiz file: cheap to compare between requests."""
+    return tuple(_scan(str(quiz_dir), (".yaml", ".yml")))
+
+
+def quiz_slugs(files: tuple) -> frozenset:
+    """Slugs declared by quiz files (their top-level `slug:` line; else the file name)."""
+    slugs = set()
+    for path, _mtime, _size in files:
         try:
-            stat = path.stat()
-            signature.append((str(path), stat.st_mtime_ns, stat.st_size))
-            match = _QUIZ_SLUG.search(path.read_text(encoding="utf-8", errors="replace"))
+            match = _QUIZ_SLUG.search(Path(path).read_text(encoding="utf-8", errors="replace"))
         except OSError:
             continue
-        slugs.add(match.group(1) if match else path.stem)
-    return frozenset(slugs), tuple(signature)
+        slugs.add(match.group(1) if match else Path(path).stem)
+    return frozenset(slugs)
 
 
-def _walk(root: Path, suffixes: tuple) -> list[Path]:
+def _scan(root: str, suffixes: tuple) -> list[tuple[str, int, int]]:
+    """(path, mtime_ns, size) of the files below root, sorted; hidden and _-folders skipped.
+
+    Plain os.scandir on strings: this runs on a page view (at most every CONTENT_RECHECK_SECONDS).
+    """
     found = []
-    if not root.is_dir():
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
         return found
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-        for name in sorted(filenames):
-            if name.lower().endswith(suffixes) and not name.startswith(".") and name != "README.md":
-                found.append(Path(dirpath) / name)
+    for entry in entries:
+        name = entry.name
+        if name.startswith((".", "_")):
+            continue
+        try:
+            if entry.is_dir():
+                found.extend(_scan(entry.path, suffixes))
+            elif name.lower().endswith(suffixes) and name != "README.md":
+                stat = entry.stat()
+                found.append((entry.path, stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            continue
     return found
 
 
@@ -135,7 +153,7 @@ def _check_links(catalogue: Catalogue, module: Module) -> list[Problem]:
     problems = []
     root = catalogue.root
     folder = posixpath.dirname(module.rel)
-    for link in find_links(module):
+    for link in module.links:
         target = link.target.strip()
         what = "afbeelding" if link.is_image else "link"
         if not target or target.startswith("#"):
@@ -317,19 +335,12 @@ class ContentStore:
         with self._lock:
             root = Path(app.config["CONTENT_DIR"]).resolve()
             quiz_dir = Path(app.config["QUIZ_DIR"]).resolve()
-            paths = _walk(root, (".md",))
-            stats = []
-            for path in paths:
-                try:
-                    stat = path.stat()
-                except OSError:
-                    continue
-                stats.append((str(path), stat.st_mtime_ns, stat.st_size))
-            quizzes, quiz_signature = quiz_slugs(quiz_dir)
+            stats = _scan(str(root), (".md",))
+            quiz_signature = quiz_files(quiz_dir)
             vocabulary = load_vocabulary()
             signature = (str(root), tuple(stats), quiz_signature, vocabulary)
-            if force or signature != self._signature or self._catalogue is None:
-                self._catalogue = self._rebuild(root, stats, quizzes, vocabulary)
+            if signature != self._signature or self._catalogue is None:
+                self._catalogue = self._rebuild(root, stats, quiz_slugs(quiz_signature), vocabulary)
                 self._signature = signature
             self._checked_at = time.monotonic()
             return self._catalogue

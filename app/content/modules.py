@@ -1,6 +1,7 @@
 """One micro-learning module: parse a markdown file, check its own front matter, find its links."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -44,6 +45,11 @@ class Module:
     item_lines: dict = field(default_factory=dict, repr=False)
     search_text: str = ""
     broken: bool = False    # a front-matter problem keeps it out of the catalogue
+
+    @functools.cached_property
+    def links(self) -> list["Link"]:
+        """Link and image targets in the body (found once per file version)."""
+        return find_links(self)
 
     def line_of(self, key: str, index: int | None = None) -> int:
         if index is not None and key in self.item_lines and index < len(self.item_lines[key]):

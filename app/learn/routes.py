@@ -41,7 +41,8 @@ def module_context(catalogue, module) -> dict:
 def catalogue():
     catalogue = get_catalogue()
     filters = services.Filters.from_args(request.args)
-    results = services.filter_modules(catalogue, current_user.function_codes, filters)
+    results = services.filter_modules(catalogue, current_user.function_codes, filters,
+                                      page_size=current_app.config.get("LEARN_PAGE_SIZE", services.PAGE_SIZE))
     names = services.competency_names(current_user.region_id)
     used = sorted(catalogue.by_competency, key=lambda c: services.competency_label(names, c).casefold())
     return render("learn/catalogue.html", "learn/_results.html", results=results, filters=filters,
