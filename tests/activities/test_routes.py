@@ -1,0 +1,344 @@
+"""Activity pages over HTTP: page and htmx fragment, permissions per role, object checks, iCal, CLI."""
+import json
+from datetime import datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+
+from app.extensions import db
+from app.models import Activity, AuditLog, OutboxMessage, Registration, RegistrationRound
+from tests import factories
+from tests.activities.conftest import NOW, make_activity, make_round
+from tests.conftest import HTMX
+
+
+@pytest.fixture
+def person(app, auth, clock):
+    user = factories.user(email="ol@example.nl", functions=("OL",))
+    auth.login("ol@example.nl")
+    return user
+
+
+@pytest.fixture
+def coordinator(app, auth, clock):
+    user = factories.user(email="coord@example.nl", roles=("coordinator",), functions=())
+    auth.login("coord@example.nl")
+    return user
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+# --- catalogue and detail ----------------------------------------------------------------------
+
+def test_catalogue_as_page_and_fragment_with_need_labels(client, person, needs):
+    make_activity("Multi Dinkel", competencies=["leiderschap"])
+    make_activity("Alleen voor BA", seats={"BA": 2})
+    needs.deficit[person.id] = {"multi_exercise": 1}
+    needs.plan[person.id] = ["leiderschap"]
+    page = client.get("/activities")
+    assert page.status_code == 200 and "<html" in text(page) and "HX-Request" in page.headers["Vary"]
+    assert "Multi Dinkel" in text(page) and "Alleen voor BA" not in text(page)
+    assert "telt voor je norm" in text(page) and "past bij je competentie" in text(page)
+    fragment = text(client.get("/activities?kind=knowledge_day", headers=HTMX))
+    assert "<html" not in fragment and "Geen activiteiten gevonden" in fragment
+
+
+def test_detail_renders_sanitised_markdown_and_checks_region(client, person):
+    activity = make_activity()
+    page = text(client.get(f"/activities/{activity.id}"))
+    assert "<strong>Vet</strong>" in page and "<script>alert" not in page
+    other = make_activity(reg=factories.region("ijsselland"), seats={})
+    assert client.get(f"/activities/{other.id}").status_code == 404
+
+
+def test_unannounced_is_404_for_functionaries_until_it_starts(app, client, person, clock):
+    hidden = make_activity("Onaangekondigde systeemoefening", kind="system_exercise", unannounced=True)
+    assert client.get(f"/activities/{hidden.id}").status_code == 404
+    assert "Onaangekondigde" not in text(client.get("/activities"))
+    clock["now"] = hidden.starts_at + timedelta(minutes=5)
+    assert client.get(f"/activities/{hidden.id}").status_code == 200
+
+
+def test_coordinator_sees_unannounced(client, coordinator):
+    hidden = make_activity("Onaangekondigde systeemoefening", kind="system_exercise", unannounced=True)
+    assert client.get(f"/activities/{hidden.id}").status_code == 200
+
+
+def test_cancelled_activity_shows_as_cancelled(client, person):
+    activity = make_activity()
+    activity.cancelled_at = NOW
+    db.session.commit()
+    assert "Geannuleerd." in text(client.get(f"/activities/{activity.id}"))
+
+
+# --- registering ---------------------------------------------------------------------------------
+
+def test_register_without_js_redirects_with_message(client, person):
+    activity = make_activity(seats={"OL": 1})
+    response = client.post(f"/activities/{activity.id}/register")
+    assert response.status_code == 302
+    page = text(client.get(response.location))
+    assert "Je bent ingeschreven voor Multi-oefening." in page and "Afmelden" in page
+
+
+def test_register_with_htmx_returns_fragment_and_double_tap_is_friendly(client, person):
+    activity = make_activity(seats={"OL": 1})
+    first = client.post(f"/activities/{activity.id}/register", headers=HTMX)
+    assert first.status_code == 200 and "<html" not in text(first) and 'data-status="Je bent ingeschreven' in text(first)
+    second = client.post(f"/activities/{activity.id}/register", headers=HTMX)
+    assert "Je bent al ingeschreven" in text(second)
+    assert db.session.scalar(db.select(db.func.count(Registration.id))) == 1
+
+
+def test_someone_elses_registration_is_404_and_logged(app, client, person):
+    activity = make_activity(seats={"OL": 2})
+    other = factories.user()
+    from app.activities import services
+    reg, _ = services.register(other, activity, NOW)
+    response = client.post(f"/activities/registrations/{reg.id}/cancel")
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Registration, reg.id).status == "assigned"
+    assert db.session.scalar(db.select(AuditLog).filter_by(action="registration_denied", object_id=str(reg.id)))
+
+
+def test_offer_accept_from_my_registrations(client, person):
+    from app.activities import services
+    activity = make_activity(seats={"OL": 1})
+    holder = factories.user()
+    held, _ = services.register(holder, activity, NOW)
+    services.register(person, activity, NOW)
+    services.cancel_registration(holder, held, NOW)
+    page = text(client.get("/activities/mine"))
+    assert "Plaats aangeboden" in page
+    reg = services.registration_of(person, activity)
+    response = client.post(f"/activities/registrations/{reg.id}/accept")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Registration, reg.id).status == "assigned"
+
+
+# --- the round ranking -------------------------------------------------------------------------
+
+def test_ranking_add_move_remove_and_limit_without_js(client, person):
+    rnd = make_round()
+    a = make_activity("Oefening A", rnd=rnd)
+    b = make_activity("Oefening B", rnd=rnd, starts_at=NOW + timedelta(days=40))
+    base = f"/activities/rounds/{rnd.id}/ranking"
+    assert client.post(f"{base}/add", data={"activity_id": a.id}).status_code == 302
+    client.post(f"{base}/add", data={"activity_id": b.id})
+    client.post(f"{base}/up", data={"activity_id": b.id})
+    page = text(client.get(f"/activities/rounds/{rnd.id}"))
+    assert "Oefening B staat nu op plaats 1." in page   # flashed after the redirect
+    ranking = page[page.index('<ol class="ranking"'):]
+    assert ranking.index("Oefening B") < ranking.index("Oefening A")
+    client.post(f"{base}/limit", data={"max_seats": "2"})
+    client.post(f"{base}/remove", data={"activity_id": b.id})
+    regs = db.session.scalars(db.select(Registration).where(Registration.user_id == person.id)).all()
+    assert [(r.activity_id, r.rank) for r in regs] == [(a.id, 1)]
+    assert 'value="2" selected' in text(client.get(f"/activities/rounds/{rnd.id}"))
+
+
+def test_ranking_with_htmx_swaps_the_fragment_and_announces(client, person):
+    rnd = make_round()
+    a = make_activity("Oefening A", rnd=rnd)
+    response = client.post(f"/activities/rounds/{rnd.id}/ranking/add", data={"activity_id": a.id}, headers=HTMX)
+    body = text(response)
+    assert response.status_code == 200 and "<html" not in body
+    assert 'data-status="Oefening A staat nu op plaats 1 van je ranglijst."' in body
+    assert "Jouw ranglijst" in body
+    bad = client.post(f"/activities/rounds/{rnd.id}/ranking/limit", data={"max_seats": "99"}, headers=HTMX)
+    assert bad.status_code == 422 and "Kies een aantal van 1 tot en met 10" in text(bad)
+
+
+def test_round_of_other_region_is_404(client, person):
+    rnd = make_round(reg=factories.region("ijsselland"))
+    assert client.get(f"/activities/rounds/{rnd.id}").status_code == 404
+
+
+def test_outcome_page_explains_in_dutch_and_publishes_seed(app, client, person, needs):
+    from app.activities import services
+    rnd = make_round()
+    a = make_activity("Oefening A", rnd=rnd, seats={"OL": 1})
+    rival = factories.user()
+    for user in (person, rival):
+        services.add_to_ranking(user, rnd, a, NOW)
+    needs.deficit[rival.id] = {"multi_exercise": 2}
+    services.run_allocation(rnd, None, NOW)
+    page = text(client.get(f"/activities/rounds/{rnd.id}"))
+    assert "Jouw voorrang: geen tekort, geen competentiematch, lot" in page
+    assert "de laatste plaats ging naar voorrang: 2 tekort" in page
+    assert f"voorjaar-2027-{rnd.id}" in page and "wachtlijst plaats 1" in page
+    assert client.get(f"/activities/rounds/{rnd.id}/instance.json").status_code == 403
+
+
+# --- coordinator ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", ["functionary", "author"])
+def test_coordinator_pages_refuse_other_roles(app, client, auth, clock, role):
+    factories.user(email="x@example.nl", roles=(role,))
+    auth.login("x@example.nl")
+    activity = make_activity()
+    rnd = make_round()
+    for path in ["/activities/manage", "/activities/new", f"/activities/{activity.id}/edit",
+                 f"/activities/{activity.id}/attendance", "/activities/rounds/new",
+                 f"/activities/rounds/{rnd.id}/instance.json"]:
+        assert client.get(path).status_code == 403, path
+    for path in [f"/activities/{activity.id}/cancel", f"/activities/{activity.id}/duplicate",
+                 f"/activities/rounds/{rnd.id}/run"]:
+        assert client.post(path).status_code == 403, path
+
+
+def test_anonymous_goes_to_login(client):
+    assert "/login" in client.get("/activities").location
+
+
+def test_coordinator_creates_activity_with_seats_per_function(client, coordinator):
+    ol, ba = factories.function("OL"), factories.function("BA")
+    factories.activity_kind("multi_exercise")
+    factories.competency("leiderschap")
+    response = client.post("/activities/new", data={
+        "title": "Multi Twentekanaal", "kind": "multi_exercise", "starts_at": "2027-03-11T13:00",
+        "ends_at": "2027-03-11T17:00", "location": "Hengelo", "organiser": "OTO", "description": "Tekst",
+        "competencies": ["leiderschap"], "round_id": "", f"seats-{ol.id}": "2", f"seats-{ba.id}": "0"})
+    assert response.status_code == 302
+    activity = db.session.scalar(db.select(Activity))
+    assert activity.seats_by_code == {"OL": 2} and activity.competencies == ["leiderschap"]
+    assert db.session.scalar(db.select(AuditLog).filter_by(action="activity_created"))
+
+
+def test_coordinator_form_errors_are_422(client, coordinator):
+    ol = factories.function("OL")
+    factories.activity_kind("multi_exercise")
+    response = client.post("/activities/new", data={
+        "title": "", "kind": "multi_exercise", "starts_at": "2027-03-11T13:00", "ends_at": "2027-03-11T12:00",
+        f"seats-{ol.id}": "veel"})
+    assert response.status_code == 422
+    assert "Vul een titel in." in text(response) and "OL: vul een aantal plaatsen van 0 tot 999 in." in text(response)
+
+
+def test_coordinator_cancels_duplicates_and_cannot_touch_other_region(client, coordinator):
+    from app.activities import services
+    activity = make_activity(seats={"OL": 2})
+    services.register(factories.user(), activity, NOW)
+    assert client.post(f"/activities/{activity.id}/cancel").status_code == 302
+    assert db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.subject == "Geannuleerd: Multi-oefening"))
+    response = client.post(f"/activities/{activity.id}/duplicate")
+    assert response.status_code == 302 and "/edit" in response.location
+    other = make_activity(reg=factories.region("ijsselland"), seats={})
+    assert client.post(f"/activities/{other.id}/cancel").status_code == 404
+
+
+def test_coordinator_runs_round_once_and_downloads_instance(app, client, coordinator, needs):
+    from app.activities import services
+    rnd = make_round()
+    a = make_activity("Oefening A", rnd=rnd, seats={"OL": 1})
+    services.add_to_ranking(factories.user(), rnd, a, NOW)
+    response = client.post(f"/activities/rounds/{rnd.id}/run", follow_redirects=True)
+    assert "Toewijzing uitgevoerd: 1 plaatsen verdeeld" in text(response)
+    again = client.post(f"/activities/rounds/{rnd.id}/run", follow_redirects=True)
+    assert "al uitgevoerd" in text(again)
+    download = client.get(f"/activities/rounds/{rnd.id}/instance.json")
+    assert download.mimetype == "application/json" and json.loads(download.data)["seed"] == f"voorjaar-2027-{rnd.id}"
+
+
+def test_attendance_bulk_checkboxes(client, coordinator, clock):
+    activity = make_activity(starts_at=NOW - timedelta(hours=5), seats={"OL": 3})
+    people = [factories.user(name=f"Deelnemer {i}") for i in range(2)]
+    for p in people:
+        db.session.add(Registration(user_id=p.id, activity_id=activity.id, status="assigned",
+                                    function_id=activity.seat_rows[0].function_id))
+    db.session.commit()
+    page = text(client.get(f"/activities/{activity.id}/attendance"))
+    assert "Deelnemer 0" in page and 'type="checkbox"' in page
+    response = client.post(f"/activities/{activity.id}/attendance", data={"attended": [str(people[1].id)]},
+                           follow_redirects=True)
+    assert "1 aanwezig, 1 afwezig" in text(response)
+
+
+def test_round_creation(client, coordinator):
+    response = client.post("/activities/rounds/new", data={"name": "Najaar 2027", "opens_at": "2027-05-01T09:00",
+                                                            "closes_at": "2027-06-01T17:00"})
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(RegistrationRound.name)) == "Najaar 2027"
+
+
+# --- calendar ------------------------------------------------------------------------------------
+
+def test_ical_feed_is_valid_and_has_required_properties(client, person):
+    from app.activities import services
+    activity = make_activity(seats={"OL": 2}, starts_at=datetime(2027, 1, 14, 13))
+    gone = make_activity("Gaat niet door", seats={"OL": 2}, starts_at=datetime(2027, 1, 21, 13))
+    services.register(person, activity, NOW)
+    services.register(person, gone, NOW)
+    services.cancel_activity(gone, None, NOW)
+    response = client.get(f"/calendar/{person.calendar_token}.ics")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    cal = Calendar.from_ical(response.data)
+    events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
+    assert set(events) == {"Multi-oefening", "Gaat niet door"}
+    event = events["Multi-oefening"]
+    for prop in ("uid", "dtstamp", "dtstart", "dtend", "location", "url"):
+        assert prop in event
+    assert event.decoded("dtstart").isoformat() == "2027-01-14T13:00:00+01:00"
+    assert str(events["Gaat niet door"]["status"]) == "CANCELLED"
+    uid = str(event["uid"])
+    assert str(Calendar.from_ical(client.get(f"/calendar/{person.calendar_token}.ics").data)
+               .walk("VEVENT")[0]["uid"]) in (uid, str(events["Gaat niet door"]["uid"]))
+
+
+def test_ical_unknown_token_and_new_link(client, person):
+    assert client.get("/calendar/onbekend-token-0123456789.ics").status_code == 404
+    old = person.calendar_token
+    assert old in text(client.get("/activities/calendar"))
+    client.post("/activities/calendar/new-link")
+    assert client.get(f"/calendar/{old}.ics").status_code == 404
+    db.session.refresh(person)
+    assert client.get(f"/calendar/{person.calendar_token}.ics").status_code == 200
+
+
+# --- start card ----------------------------------------------------------------------------------
+
+def test_start_card_shows_open_round_and_offers(client, person):
+    rnd = make_round(name="Voorjaar 2027")
+    make_activity("Oefening A", rnd=rnd)
+    page = text(client.get("/"))
+    assert "Inschrijfronde <strong>Voorjaar 2027</strong> sluit" in page and "Op je ranglijst: 0 activiteiten" in page
+
+
+# --- CLI -----------------------------------------------------------------------------------------
+
+def test_cli_solve_invalid_json_exits_2_with_message(runner, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    result = runner.invoke(args=["allocation", "solve", str(bad)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "invalid JSON" in result.stderr
+
+
+def test_cli_solve_prints_result(runner, tmp_path):
+    path = tmp_path / "ok.json"
+    path.write_text(json.dumps({"seed": "s", "activities": [{"id": "A1", "kind": "multi_exercise", "seats": {"OL": 1}}],
+                                "people": [{"id": "P1", "function": "OL", "requests": ["A1"]}]}))
+    result = runner.invoke(args=["allocation", "solve", str(path)])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["assignments"] == [{"person": "P1", "activity": "A1", "function": "OL"}]
+
+
+def test_cli_close_due_expire_and_remind(app, runner, clock, needs):
+    from app.activities import services
+    rnd = make_round(closes_at=datetime.now() - timedelta(hours=1), opens_at=datetime.now() - timedelta(days=9))
+    a = make_activity("Oefening A", rnd=rnd, starts_at=datetime.now() + timedelta(days=20))
+    person = factories.user()
+    db.session.add(Registration(user_id=person.id, activity_id=a.id, rank=1, status="requested",
+                                function_id=a.seat_rows[0].function_id))
+    db.session.commit()
+    clock["now"] = datetime.now() + timedelta(hours=2)   # Amsterdam is ahead of UTC
+    result = runner.invoke(args=["allocation", "close-due"])
+    assert result.exit_code == 0 and "1 ronde(s) toegewezen" in result.output
+    assert "0 ronde(s)" in runner.invoke(args=["allocation", "close-due"]).output
+    assert runner.invoke(args=["activities", "expire-offers"]).exit_code == 0
+    assert "herinnering" in runner.invoke(args=["activities", "remind"]).output
+    assert services.registration_of(person, a).status == "assigned"
