@@ -14,8 +14,9 @@ LABEL_HEIGHT = 16      # a row's label line above its bar(s)
 BAR_HEIGHT = 18
 BAR_GAP = 3            # between the bars of one row (grouped charts)
 ROW_GAP = 10
-LEGEND_HEIGHT = 24
-LABEL_CHARS = 50       # longer labels are shortened in the picture; the table has them in full
+LEGEND_LINE = 18       # one line of the legend; it wraps when it does not fit the width
+CHAR_WIDTH = 6.6       # rough width of a 12px character, to lay out labels and the legend
+LABEL_CHARS = 44       # longer labels are shortened in the picture; the table has them in full
 MIN_TEXT_WIDTH = 18    # a segment narrower than this shows no number
 
 # Status series of the monitor: fill, text colour on the fill, optional hatch. Fills have at least
@@ -26,8 +27,8 @@ STATUS_SERIES = [
     ("behind", "Achter", "#a3161c"),
 ]
 DEMAND_SUPPLY_SERIES = [
-    ("demand", "Vraag: gekozen in plannen", "#0b4f6c"),
-    ("supply", "Aanbod: plaatsen in activiteiten", "#8a4b00"),
+    ("demand", "Vraag (gekozen in plannen)", "#0b4f6c"),
+    ("supply", "Aanbod (plaatsen)", "#8a4b00"),
 ]
 HATCHED = {"behind"}
 
@@ -72,7 +73,7 @@ class Chart:
     width: int
     height: int
     rows: list[Row]
-    legend: list[tuple[str, str, str, bool, float]] = field(default_factory=list)  # key, label, fill, hatch, x
+    legend: list[tuple[str, str, str, bool, float, float]] = field(default_factory=list)  # key, label, fill, hatch, x, y
     empty: bool = False
 
     @property
@@ -84,12 +85,16 @@ def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1].rstrip() + "…"
 
 
-def _legend(series, hatched) -> list:
-    legend, x = [], 0.0
+def _legend(series, hatched) -> tuple[list, float]:
+    """Legend items left to right, wrapping to a new line; returns the items and the height used."""
+    legend, x, y = [], 0.0, 4.0
     for key, label, fill in series:
-        legend.append((key, label, fill, key in hatched, x))
-        x += 16 + len(label) * 6.2 + 12
-    return legend
+        width = 16 + len(label) * CHAR_WIDTH
+        if x and x + width > WIDTH:
+            x, y = 0.0, y + LEGEND_LINE
+        legend.append((key, label, fill, key in hatched, x, y))
+        x += width + 12
+    return legend, y + LEGEND_LINE
 
 
 def _bar(values: dict, series, y: float, scale: float, hatched) -> Bar:
@@ -117,8 +122,8 @@ def bar_chart(chart_id: str, title: str, desc: str, rows: list[tuple[str, dict]]
     biggest = max(totals, default=0)
     # Leave room after the longest bar for its total.
     scale = (WIDTH - 36) / biggest if biggest else 0
-    legend = _legend(series, hatched)
-    y = LEGEND_HEIGHT + 4
+    legend, y = _legend(series, hatched)
+    y += 4
     chart_rows = []
     for label, values in rows:
         label_y = y + 12
