@@ -17,7 +17,7 @@ def init_app(app):
     app.config.setdefault("OFFER_HOURS", int(os.environ.get("OFFER_HOURS", "48")))
     app.cli.add_command(allocation_cli)
     app.cli.add_command(activities_cli)
-    register_card(app, "registrations", "Inschrijvingen", "activities/_card.html", 30, services.start_card)
+    register_card(app, "registrations", "Open inschrijvingen", "activities/_card.html", 30, services.start_card)
     register_planned_provider(app, services.planned_provider)
     register_seeder(app, 60, "activiteiten", seed_activities)
 

@@ -21,6 +21,13 @@ ROUND_STATES = {"upcoming": "nog niet open", "open": "open", "closed": "gesloten
                 "allocated": "toegewezen"}
 
 
+@bp.app_template_filter("wall_nl")
+def wall_nl(value, fmt="d MMMM yyyy HH:mm"):
+    """Activity and round times are stored as Europe/Amsterdam wall-clock times: format, don't convert."""
+    from flask_babel import format_datetime
+    return format_datetime(value, fmt, rebase=False) if value else ""
+
+
 @bp.app_context_processor
 def labels():
     return {"registration_labels": STATUS_LABELS, "round_state_labels": ROUND_STATES,

@@ -1,0 +1,82 @@
+"""On a phone: rank activities in the open round (with and without JavaScript) and take a free seat."""
+import re
+from datetime import datetime
+
+from playwright.sync_api import expect
+
+from app.extensions import db
+from app.models import Activity, Registration, RegistrationRound, User
+from tests.browser.conftest import DEMO_PASSWORD, PHONE
+
+
+def _person_and_round(live_app, skip):
+    """A demo functionary (not a shared demo account) with an empty ranking in the open round."""
+    with live_app.app_context():
+        rnd = db.session.scalar(db.select(RegistrationRound).where(RegistrationRound.ran_at.is_(None))
+                                .order_by(RegistrationRound.closes_at))
+        ranked = set(db.session.scalars(db.select(Registration.user_id).join(Activity)
+                                        .where(Activity.round_id == rnd.id)).all())
+        people = db.session.scalars(db.select(User).where(User.email.like("%.%.%@demo.paraat.nl"))
+                                    .order_by(User.id)).all()
+        person = next(u for u in people if u.id not in ranked and u.email not in skip
+                      and "OL" in u.function_codes)
+        from app.activities.services import round_candidates
+        titles = [a.title for a in round_candidates(person, rnd)][:2]
+        briefing = db.session.scalar(db.select(Activity).where(
+            Activity.kind == "ops_briefing", Activity.starts_at > datetime.now())
+            .order_by(Activity.starts_at).offset(3))
+        return person.email, rnd.id, titles, briefing.id, briefing.title
+
+
+def _button(page, label, title):
+    """The button `label` of the list item showing `title` (its accessible name is 'label: title')."""
+    return page.get_by_role("button", name=re.compile(rf"^{label}\W+{re.escape(title)}$"))
+
+
+def test_rank_and_register_on_phone(phone, live_app):
+    email, round_id, (first, second), briefing_id, briefing_title = _person_and_round(live_app, set())
+    phone.login(email)
+    phone.goto(f"/activities/rounds/{round_id}")
+    expect(phone.get_by_role("heading", level=2, name="Jouw ranglijst")).to_be_visible()
+    _button(phone, "Toevoegen", first).click()
+    ranking = phone.locator("ol.ranking")
+    expect(ranking).to_contain_text(first)
+    expect(phone.locator("#status")).to_contain_text(f"{first} staat nu op plaats 1")
+    _button(phone, "Toevoegen", second).click()
+    expect(ranking.locator("li")).to_have_count(2)
+    _button(phone, "Omhoog", second).click()
+    expect(ranking.locator("li").first).to_contain_text(second)
+    expect(phone.locator("#status")).to_contain_text(f"{second} staat nu op plaats 1")
+    phone.get_by_label("Hoeveel activiteiten wil je hoogstens?").select_option("2")
+    phone.get_by_role("button", name="Opslaan").click()
+    expect(phone.locator("#status")).to_contain_text("hoogstens 2 activiteiten")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    phone.goto(f"/activities/{briefing_id}")
+    expect(phone.get_by_role("heading", level=1)).to_have_text(briefing_title)
+    phone.get_by_role("button", name="Inschrijven").click()
+    expect(phone.locator("#registration")).to_contain_text("Je bent ingeschreven")
+    expect(phone.get_by_role("button", name="Afmelden")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert phone.js_errors == []
+
+
+def test_rank_without_javascript(browser, live_server, live_app):
+    taken = set()
+    with live_app.app_context():
+        taken = set(db.session.scalars(db.select(User.email).join(Registration, Registration.user_id == User.id)
+                                       .where(Registration.status == "requested")).all())
+    email, round_id, (first, _second), _b, _t = _person_and_round(live_app, taken)
+    context = browser.new_context(viewport=PHONE, locale="nl-NL", base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto(f"/activities/rounds/{round_id}")
+    _button(page, "Toevoegen", first).click()
+    expect(page.locator(".flash")).to_contain_text(f"{first} staat nu op plaats 1")
+    expect(page.locator("ol.ranking")).to_contain_text(first)
+    _button(page, "Weghalen", first).click()
+    expect(page.locator(".flash")).to_contain_text("van je ranglijst gehaald")
+    context.close()
