@@ -1,0 +1,27 @@
+"""A functionary writes a reflection on a phone, and sees norm progress on the plan page."""
+from playwright.sync_api import expect
+
+
+def test_reflection_on_phone(phone):
+    phone.login("functionaris@demo.paraat.nl")
+    expect(phone.locator("#section-norms")).to_contain_text("Voortgang op je normen")
+    phone.goto("/portfolio?kind=deployment")
+    phone.get_by_role("link", name="Inzet wateroverlast Glanerbrug").click()
+    expect(phone.get_by_text("Alleen jij ziet dit.")).to_be_visible()
+    phone.get_by_label("Wat ging goed?").fill("Snel contact met het waterschap gelegd.")
+    phone.get_by_label("Wat wil ik ontwikkelen?").fill("De nafase eerder agenderen.")
+    phone.get_by_role("button", name="Reflectie opslaan").click()
+    expect(phone.get_by_text("Reflectie opgeslagen.")).to_be_visible()
+    phone.reload()
+    expect(phone.get_by_label("Wat wil ik ontwikkelen?")).to_have_value("De nafase eerder agenderen.")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert phone.js_errors == []
+
+
+def test_plan_page_shows_norms_and_briefing_deadline(phone):
+    phone.login("functionaris@demo.paraat.nl")
+    phone.goto("/plan#normen")
+    expect(phone.get_by_role("heading", name="Normen")).to_be_visible()
+    expect(phone.get_by_text("Volgende briefing uiterlijk").first).to_be_visible()
+    expect(phone.locator("#competenties")).to_contain_text("Leiderschap")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
