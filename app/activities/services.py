@@ -43,32 +43,26 @@ def _now(now):
     return now or local_now()
 
 
-# --- What the plan and norms need (issue 6). The one adapter to the norms and plan helpers. ---
+# --- What the plan and norms need (issue 6): the one place that asks the norms and plan features. ---
 
 def deficits_for(user_ids: list[int], year: int) -> dict[int, dict[str, int]]:
-    """Open norm count per activity kind for each person (0 when the norms feature is absent)."""
-    try:
-        from app.norms.services import deficits_bulk
-    except ImportError:
-        return {uid: {} for uid in user_ids}
+    """Open norm count per activity kind for each person (only kinds with a deficit)."""
+    from app.norms.services import deficits_bulk
+
     found = deficits_bulk(list(user_ids), year)
     return {uid: {k: int(v) for k, v in (found.get(uid) or {}).items() if v and int(v) > 0}
             for uid in user_ids}
 
 
 def user_deficits(user: User, today: date | None = None) -> dict[str, int]:
-    try:
-        from app.norms.services import deficits
-    except ImportError:
-        return {}
+    from app.norms.services import deficits
+
     return {k: int(v) for k, v in (deficits(user, today=today) or {}).items() if v and int(v) > 0}
 
 
 def plan_competencies(user: User, year: int) -> list[str]:
-    try:
-        from app.plan.services import chosen_competency_codes
-    except ImportError:
-        return []
+    from app.plan.services import chosen_competency_codes
+
     return list(chosen_competency_codes(user, year) or [])
 
 

@@ -123,10 +123,19 @@ def test_catalogue_shows_own_functions_needs_first_and_hides_unannounced(app, ne
 
 
 def test_adapter_uses_the_real_norm_and_plan_services(app):
+    from app.models import DevelopmentPlan, PlanCompetency
+
     person = factories.user(functions=("OL",))
     factories.norm("OL", "multi_exercise", year=2027, count_=2)
     assert services.deficits_for([person.id], 2027) == {person.id: {"multi_exercise": 2}}
     assert services.plan_competencies(person, 2027) == []
+    plan = DevelopmentPlan(user_id=person.id, year=2027)
+    db.session.add(plan)
+    db.session.flush()
+    db.session.add(PlanCompetency(plan_id=plan.id, competency_id=factories.competency("leiderschap").id,
+                                  status="approved"))
+    db.session.commit()
+    assert services.plan_competencies(person, 2027) == ["leiderschap"]
 
 
 # --- the frozen allocation -------------------------------------------------------------------
