@@ -356,13 +356,16 @@ def review(user, quiz_slug: str, question_id: str, rating: Rating, *, now: datet
                                                             question_id=question_id))
     if row is None:
         card = Card(card_id=_card_id(user.id, quiz_slug, question_id), due=_aware(now))
-        row = ReviewCard(user_id=user.id, quiz_slug=quiz_slug, question_id=question_id)
-        db.session.add(row)
     else:
         card = Card.from_json(row.card)
     card, _log = SCHEDULER.review_card(card, rating, review_datetime=_aware(now))
+    # Planned-activity providers query the database: work out the date before adding a new row.
+    due = due_before_planned(user, _naive(card.due), now=now, today=today)
+    if row is None:
+        row = ReviewCard(user_id=user.id, quiz_slug=quiz_slug, question_id=question_id)
+        db.session.add(row)
     row.card = card.to_json()
-    row.due = due_before_planned(user, _naive(card.due), now=now, today=today)
+    row.due = due
     row.last_reviewed_at = now
     row.reviews = (row.reviews or 0) + 1
     if commit:

@@ -1,0 +1,103 @@
+"""GIFT import and export: every supported construct, unsupported ones by line, a round trip."""
+from pathlib import Path
+
+import yaml
+
+from app.quizzes.gift import parse_gift, to_gift
+from app.quizzes.loader import load_dir
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_sample_with_every_supported_construct():
+    questions, problems = parse_gift((DATA / "sample.gift").read_text(encoding="utf-8"))
+    assert problems == []
+    by_id = {q["id"]: q for q in questions}
+    assert list(by_id) == ["eerste-doel", "vragen", "q3", "onwaar", "briefing", "q6", "tekens"]
+    first = by_id["eerste-doel"]
+    assert first["type"] == "single" and first["text"] == "Wat is het eerste doel van een **crisisdiagnose**?"
+    assert first["options"][0] == {"text": "Thema's en betrokkenen bepalen", "correct": True,
+                                   "feedback": "Klopt, dat bepaalt de agenda."}
+    assert first["options"][2] == {"text": "Meldingen tellen", "correct": False}
+    assert first["explanation"] == "De diagnose vertelt wat er op het spel staat."
+    weights = by_id["vragen"]
+    assert weights["type"] == "multiple" and [o["correct"] for o in weights["options"]] == [True, True, False]
+    assert by_id["q3"] == {"id": "q3", "type": "truefalse", "text": "Bij GRIP 2 is een ROT actief.", "answer": True,
+                           "feedback_right": "Klopt.", "feedback_wrong": "Toch wel: bij GRIP 2 komt het ROT bijeen."}
+    assert by_id["onwaar"]["answer"] is False
+    assert by_id["briefing"] == {"id": "briefing", "type": "numeric",
+                                 "text": "Hoeveel weken mag er tussen twee briefings zitten?", "answer": 5,
+                                 "tolerance": 0.5, "feedback_right": "Vijf weken, of eerder bij piket."}
+    assert (by_id["q6"]["answer"], by_id["q6"]["tolerance"]) == (4, 1)
+    escaped = by_id["tekens"]
+    assert escaped["text"] == "Wat betekent 1 = 1 ~ ongeveer, met # en {accolades} en een dubbele punt: hier?"
+    assert escaped["options"][0] == {"text": "Een test = gelukt", "correct": True, "feedback": "Feedback met # teken"}
+
+
+def test_unsupported_constructs_are_reported_by_line():
+    questions, problems = parse_gift((DATA / "unsupported.gift").read_text(encoding="utf-8"))
+    assert [q["text"] for q in questions] == ["Goede vraag."]
+    assert problems == [
+        (4, "koppelvraag (->) wordt niet ondersteund"),
+        (9, "kort-antwoordvraag (alleen '='-antwoorden) wordt niet ondersteund"),
+        (11, "open vraag (essay, {}) wordt niet ondersteund"),
+        (13, "een beschrijving zonder antwoorden (geen {…}) wordt niet ondersteund"),
+    ]
+
+
+def test_import_command_writes_a_valid_quiz(app, runner, tmp_path):
+    app.config["QUIZ_DIR"] = str(tmp_path)
+    result = runner.invoke(args=["content", "import-gift", str(DATA / "sample.gift"), "--slug", "voorbeeld",
+                                 "--title", "Voorbeeld uit Moodle"])
+    assert result.exit_code == 0, result.output
+    assert "7 vragen geschreven" in result.output
+    quiz = load_dir(tmp_path).quizzes["voorbeeld"]
+    assert quiz.title == "Voorbeeld uit Moodle" and len(quiz.questions) == 7
+    again = runner.invoke(args=["content", "import-gift", str(DATA / "sample.gift"), "--slug", "voorbeeld"])
+    assert again.exit_code == 1 and "bestaat al" in again.output
+
+
+def test_import_command_refuses_unsupported_and_writes_nothing(app, runner, tmp_path):
+    tmp_path = tmp_path / "quizzes"
+    tmp_path.mkdir()
+    app.config["QUIZ_DIR"] = str(tmp_path)
+    result = runner.invoke(args=["content", "import-gift", str(DATA / "unsupported.gift")])
+    assert result.exit_code == 1
+    assert f"{DATA / 'unsupported.gift'}:4: koppelvraag (->) wordt niet ondersteund" in result.output
+    assert "unsupported.gift:13:" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_round_trip_gift_yaml_gift(app, runner, tmp_path):
+    """GIFT → YAML → GIFT → YAML gives the same quiz."""
+    app.config["QUIZ_DIR"] = str(tmp_path)
+    assert runner.invoke(args=["content", "import-gift", str(DATA / "sample.gift"), "--slug", "rond"]).exit_code == 0
+    first = yaml.safe_load((tmp_path / "rond.yaml").read_text(encoding="utf-8"))
+    exported = tmp_path / "rond.gift"
+    result = runner.invoke(args=["content", "export-gift", "rond", "-o", str(exported)])
+    assert result.exit_code == 0 and "7 vragen geschreven" in result.output
+    (tmp_path / "rond.yaml").unlink()
+    assert runner.invoke(args=["content", "import-gift", str(exported), "--slug", "rond"]).exit_code == 0
+    second = yaml.safe_load((tmp_path / "rond.yaml").read_text(encoding="utf-8"))
+    assert second["questions"] == first["questions"]
+
+
+def test_round_trip_yaml_gift_yaml_keeps_every_field(quiz_dir):
+    """A Paraat quiz (without its order question) survives export and import unchanged."""
+    quiz = load_dir(quiz_dir).quizzes["alle-typen"]
+    text, warnings = to_gift(quiz)
+    assert warnings == ["vraag o1: een volgordevraag bestaat niet in GIFT; niet geëxporteerd"]
+    questions, problems = parse_gift(text)
+    assert problems == []
+    original = yaml.safe_load((quiz_dir / "alle-typen.yaml").read_text(encoding="utf-8"))["questions"][:-1]
+    for question in original:
+        for option in question.get("options", []):
+            option.setdefault("correct", False)
+    assert questions == original
+
+
+def test_export_of_unknown_quiz_fails(app, runner, quiz_dir):
+    result = runner.invoke(args=["content", "export-gift", "bestaat-niet"])
+    assert result.exit_code == 1 and "bestaat niet" in result.output
+    printed = runner.invoke(args=["content", "export-gift", "alle-typen"])
+    assert printed.exit_code == 0 and "::s1::[markdown]" in printed.output and "~%50%" in printed.output
