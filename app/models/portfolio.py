@@ -65,8 +65,8 @@ class Reflection(db.Model):
     """
 
     __table_args__ = (
-        UniqueConstraint("user_id", "kind", "entry_id"),
-        UniqueConstraint("user_id", "kind", "activity_id"),
+        UniqueConstraint("user_id", "kind", "entry_id", name="uq_reflection_user_kind_entry"),
+        UniqueConstraint("user_id", "kind", "activity_id", name="uq_reflection_user_kind_activity"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
