@@ -9,8 +9,9 @@ as a briefing when on duty, never count).
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func
@@ -23,7 +24,7 @@ from app.models import (Activity, ActivityKind, ActivitySeat, Competency, Develo
                         PortfolioEntry, QuizAttempt, Registration, User, UserFunction)
 from app.models.monitor import ObligationFulfilment
 from app.norms.planned import Planned
-from app.norms.services import PERIOD_LABELS, evaluate, norm_year
+from app.norms.services import PERIOD_LABELS, ROLLING_WARNING_DAYS, evaluate, norm_year
 
 STATUSES = ("done", "at_risk", "behind")
 STATUS_LABELS = {"done": "Op norm", "at_risk": "Risico", "behind": "Achter", "info": "Ter informatie",
@@ -91,8 +92,9 @@ class PersonStatus:
     statuses: dict[str, str] = field(default_factory=dict)     # activity kind -> done | at_risk | behind | info
     missing: dict[str, int] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def overall(self) -> str:
+        """Read once the statuses are complete (cached: the dashboards ask for it many times)."""
         counted = [s for s in self.statuses.values() if s in STATUSES]
         if not counted:
             return "none"
@@ -197,7 +199,7 @@ def overview(region_id: int, year: int, today: date, function_id: int | None = N
     if not functions:
         return []
     people_ids = _region_people(region_id, function_id)
-    rows = db.session.execute(
+    rows = db.session.connection().execute(
         db.select(UserFunction.user_id, UserFunction.function_id, UserFunction.on_duty, User.name)
         .join(User, User.id == UserFunction.user_id)
         .where(User.region_id == region_id, User.active.is_(True),
@@ -210,7 +212,9 @@ def overview(region_id: int, year: int, today: date, function_id: int | None = N
     # Recurring norms look back two calendar years at most (a rolling briefing older than that is
     # late whatever its date), so the scan skips older history; "once" kinds look at all of it.
     window = db.or_(PortfolioEntry.activity_kind.in_(once_kinds), PortfolioEntry.occurred_on >= two_start)
-    evidence = db.session.execute(
+    # Core connection, not the ORM session: thousands of plain rows, no ORM row processing.
+    conn = db.session.connection()
+    evidence = conn.execute(
         db.select(PortfolioEntry.user_id, PortfolioEntry.activity_kind,
                   func.count().label("ever"),
                   func.sum(case((PortfolioEntry.occurred_on >= year_start, 1), else_=0)).label("this_year"),
@@ -219,14 +223,15 @@ def overview(region_id: int, year: int, today: date, function_id: int | None = N
         .where(PortfolioEntry.user_id.in_(people_ids), PortfolioEntry.activity_kind.in_(kinds),
                PortfolioEntry.occurred_on <= on, window)
         .group_by(PortfolioEntry.user_id, PortfolioEntry.activity_kind)).all()
-    facts = {(r.user_id, r.activity_kind): r for r in evidence}
-    competences = dict(db.session.execute(
+    facts = {(user_id, kind): (ever, this_year, two_years, last)
+             for user_id, kind, ever, this_year, two_years, last in evidence}
+    competences = dict(conn.execute(
         db.select(DevelopmentPlan.user_id, func.count(PlanCompetency.id))
         .join(PlanCompetency, PlanCompetency.plan_id == DevelopmentPlan.id)
         .where(DevelopmentPlan.user_id.in_(people_ids), DevelopmentPlan.year == on.year,
                PlanCompetency.status == "approved")
         .group_by(DevelopmentPlan.user_id)).all())
-    in_year = dict(db.session.execute(
+    in_year = dict(conn.execute(
         db.select(PortfolioEntry.user_id, func.count())
         .where(PortfolioEntry.user_id.in_(people_ids), PortfolioEntry.occurred_on >= year_start,
                PortfolioEntry.occurred_on <= date(on.year, 12, 31))
@@ -234,7 +239,7 @@ def overview(region_id: int, year: int, today: date, function_id: int | None = N
     # Registrations with a seat that are still to come: the same "planned" the norms forecast uses.
     horizon = max(date(on.year, 12, 31), on + timedelta(weeks=10))
     planned: dict[tuple[int, str], list[date]] = {}
-    for user_id, kind, starts_at in db.session.execute(
+    for user_id, kind, starts_at in conn.execute(
             db.select(Registration.user_id, Activity.kind, Activity.starts_at)
             .join(Activity, Activity.id == Registration.activity_id)
             .where(Registration.user_id.in_(people_ids), Registration.status == "assigned",
@@ -244,30 +249,39 @@ def overview(region_id: int, year: int, today: date, function_id: int | None = N
             .order_by(Activity.starts_at)):
         planned.setdefault((user_id, kind), []).append(_as_date(starts_at))
 
+    # Plain tuples per norm, and results shared by every (rule, numbers) combination: most people
+    # share one, so `evaluate` runs a few hundred times for thousands of people.
+    year_end = date(on.year, 12, 31)
+    rules = {fid: [(n, n.activity_kind.code, n.period,
+                    (n.activity_kind.code, n.period, n.count, n.weeks, n.or_when_on_duty),
+                    on + timedelta(weeks=n.weeks or 5) if n.period == "every_weeks" else year_end)
+                   for n in ns] for fid, ns in norms.items()}
     memo: dict = {}
+    counts: dict[tuple[int, str], Counter] = defaultdict(Counter)
     by_function: dict[int, list[PersonStatus]] = {f.id: [] for f in functions}
     for row in rows:
         person = PersonStatus(row.user_id, row.name, bool(row.on_duty))
-        for norm in norms[row.function_id]:
-            kind = norm.activity_kind.code
+        for norm, kind, period, rule, end in rules[row.function_id]:
             fact = facts.get((row.user_id, kind))
             if kind == "competence":
                 done = competences.get(row.user_id, 0)
             elif fact is None:
                 done = 0
             else:
-                done = {"once": fact.ever, "per_year": fact.this_year,
-                        "per_two_years": fact.two_years}.get(norm.period, fact.ever)
-            last = _as_date(fact.last) if fact is not None else None
-            end = date(on.year, 12, 31) if norm.period in ("per_year", "per_two_years") else (
-                on + timedelta(weeks=norm.weeks or 5) if norm.period == "every_weeks" else date(on.year, 12, 31))
-            upcoming = tuple(d for d in planned.get((row.user_id, kind), ()) if on <= d <= end)
-            key = (norm.id, int(done or 0), last, person.on_duty, upcoming)
-            if key not in memo:
-                memo[key] = evaluate(norm, on, done=int(done or 0), last=last, on_duty=person.on_duty,
-                                     planned=[Planned(kind, d, "") for d in upcoming])
-            status, missing = memo[key][0], memo[key][1]
+                done = fact[1] if period == "per_year" else (fact[2] if period == "per_two_years" else fact[0])
+            done = int(done or 0)
+            # Only the rolling norm looks at the date of the last evidence.
+            last = _as_date(fact[3]) if fact is not None and period == "every_weeks" else None
+            upcoming = [d for d in planned.get((row.user_id, kind), ()) if d <= end] if planned else []
+            key = ((rule, done, None, len(upcoming)) if period in COUNTED_PERIODS
+                   else _memo_key(rule, done, last, person.on_duty, upcoming, on))
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = evaluate(norm, on, done=done, last=last, on_duty=person.on_duty,
+                                             planned=[Planned(kind, d, "") for d in upcoming])
+            status, missing = found[0], found[1]
             person.statuses[kind] = status
+            counts[row.function_id, kind][status] += 1
             if missing:
                 person.missing[kind] = missing
         by_function[row.function_id].append(person)
@@ -277,7 +291,7 @@ def overview(region_id: int, year: int, today: date, function_id: int | None = N
         people = by_function[function.id]
         summaries = [NormSummary(n, n.activity_kind.code, n.activity_kind.name,
                                  PERIOD_LABELS[n.period].format(weeks=n.weeks), n.count,
-                                 Counter(p.statuses.get(n.activity_kind.code) for p in people))
+                                 counts.get((function.id, n.activity_kind.code), Counter()))
                      for n in norms[function.id]]
         fo = FunctionOverview(function, summaries, people,
                               evidence=sum(in_year.get(p.user_id, 0) + competences.get(p.user_id, 0)
@@ -285,6 +299,31 @@ def overview(region_id: int, year: int, today: date, function_id: int | None = N
         fo.rating, fo.rating_reason = rate(fo)
         result.append(fo)
     return result
+
+
+COUNTED_PERIODS = frozenset({"once", "per_year", "per_two_years"})
+
+
+def _memo_key(rule: tuple, done: int, last: date | None, on_duty: bool, upcoming: list[date], on: date) -> tuple:
+    """What `evaluate` can tell apart, so people with the same situation share one evaluation.
+
+    Counted norms depend on the number done and the number planned; the rolling norm on whether the
+    next briefing is overdue, far off, or near (then the exact date and whether a planned briefing comes
+    before it). The bulk-equals-personal test in tests/monitor guards this against rule changes.
+    """
+    kind, period, count, weeks, or_when_on_duty = rule
+    if period != "every_weeks":
+        return rule, done, on_duty if period == "when_on_duty" else None, len(upcoming)
+    if or_when_on_duty and on_duty:
+        return rule, "duty"
+    if last is None:
+        return rule, "never", bool(upcoming)
+    deadline = last + timedelta(weeks=weeks or 5)
+    if deadline < on:
+        return rule, "late"
+    if (deadline - on).days > ROLLING_WARNING_DAYS:
+        return rule, "far"
+    return rule, "near", deadline, any(d <= deadline for d in upcoming)
 
 
 def rate(fo: FunctionOverview) -> tuple[str, str]:
