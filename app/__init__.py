@@ -25,6 +25,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.update(test_config)
     config_module.check(app.config)
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        # Trust exactly one proxy hop; without it rate limits would see only the proxy's address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)

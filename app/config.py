@@ -67,6 +67,8 @@ def from_environment(instance_path: str, root_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         "SECURITY_CONTACT": os.environ.get("SECURITY_CONTACT", "mailto:security@paraat.example"),
+        # 1 behind a reverse proxy that sets X-Forwarded-For/-Proto/-Host (one hop): https URLs, real IPs.
+        "PROXY_FIX": os.environ.get("PROXY_FIX", "0") == "1",
         "PORTFOLIO_RETENTION_DAYS": int(os.environ.get("PORTFOLIO_RETENTION_DAYS", "365")),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",

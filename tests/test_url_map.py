@@ -9,7 +9,8 @@ from tests import factories
 ROLES = ("functionary", "author", "coordinator", "admin")
 PUBLIC = {"auth.login", "auth.forgot", "auth.set_password", "main.accessibility", "main.privacy",
           "main.security_txt", "main.manifest", "main.healthz", "main.home", "static",
-          "activities.calendar_feed", "main.service_worker", "main.offline"}
+          "activities.calendar_feed", "main.service_worker", "main.offline",
+          "main.security_txt_legacy"}
 
 
 def _rules(methods: set[str]) -> list[Rule]:

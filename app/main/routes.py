@@ -1,5 +1,6 @@
 """Start page, account page, public information pages and operator endpoints."""
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from flask import Response, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -15,7 +16,20 @@ from app.web import render
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return render("main/home.html", cards=cards_for(current_user))
+    cards = cards_for(current_user)
+    return render("main/home.html", cards=cards, offline_urls=_offline_urls(cards))
+
+
+def _offline_urls(cards) -> list[str]:
+    """The personal pages the service worker may keep for reading offline: this week's briefing
+    module and the due review questions. Nothing else personal is ever cached."""
+    urls = []
+    for card, ctx in cards:
+        if card.key == "briefing_module" and ctx and ctx.get("briefing"):
+            urls.append(url_for("learn.module", slug=ctx["briefing"].slug))
+        elif card.key == "reviews" and ctx and ctx.get("due"):
+            urls.append(url_for("quizzes.review"))
+    return urls
 
 
 @bp.route("/account")
@@ -43,6 +57,11 @@ def security_txt():
     return Response(body, mimetype="text/plain")
 
 
+@bp.route("/security.txt")
+def security_txt_legacy():
+    return redirect(url_for("main.security_txt"), code=301)
+
+
 @bp.route("/manifest.webmanifest")
 def manifest():
     response = Response(render_template("main/manifest.webmanifest"),
@@ -60,3 +79,31 @@ def healthz():
         db.session.rollback()
         return Response("database unavailable", status=503, mimetype="text/plain")
     return Response("ok", mimetype="text/plain")
+
+
+@bp.route("/sw.js")
+@limiter.exempt
+def service_worker():
+    """The service worker from app/static/sw.js, served at the root so its scope is the whole site.
+
+    The fingerprinted URLs of the app shell are filled in here, so a new CSS or JS file also makes
+    a new worker (browsers compare the script byte for byte).
+    """
+    from flask import json
+
+    static_url = current_app.jinja_env.globals["static_url"]
+    shell = [static_url(name) for name in SHELL_ASSETS] + [url_for("main.offline")]
+    source = (Path(current_app.static_folder) / "sw.js").read_text(encoding="utf-8")
+    source = source.replace("const SHELL = [];", f"const SHELL = {json.dumps(shell)};", 1)
+    response = Response(source, mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.cache_control.no_cache = True
+    return response
+
+
+SHELL_ASSETS = ("css/app.css", "js/app.js", "vendor/htmx-2.0.8.min.js", "icons/icon.svg")
+
+
+@bp.route("/offline")
+def offline():
+    return render("main/offline.html")

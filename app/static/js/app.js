@@ -58,4 +58,32 @@
       if (input.value !== "") { input.setAttribute("data-had-value", "1"); }
     }
   });
+
+  // Offline reading (PWA): the service worker keeps the app shell, and the pages the start page
+  // names (this week's module, due review questions); answers given offline are sent once online.
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    var tellWorker = function (message) {
+      navigator.serviceWorker.ready.then(function (registration) {
+        if (registration.active) { registration.active.postMessage(message); }
+      });
+    };
+    navigator.serviceWorker.onmessage = function (event) {
+      var data = event.data || {};
+      if (data.type === "precached") { document.documentElement.setAttribute("data-offline-ready", String(data.count)); }
+      if (data.type === "replayed") {
+        document.getElementById("status").textContent = data.count === 1
+          ? "Je offline gegeven antwoord is verstuurd." : data.count + " offline gegeven antwoorden zijn verstuurd.";
+      }
+    };
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
+      var holder = document.querySelector("[data-offline-urls]");
+      if (holder) { tellWorker({ type: "precache", urls: holder.getAttribute("data-offline-urls").split(" ") }); }
+      if (navigator.onLine) { tellWorker({ type: "replay" }); }
+    }).catch(function () { /* no offline reading; everything else works */ });
+    window.addEventListener("online", function () { tellWorker({ type: "replay" }); });
+    if (/[?&]bewaard=1/.test(window.location.search)) {
+      var queued = document.querySelector("[data-offline-queued]");
+      if (queued) { queued.hidden = false; }
+    }
+  }
 })();

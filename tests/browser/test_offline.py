@@ -1,0 +1,112 @@
+"""Offline reading on a phone: the week's module and a due review question work without network,
+and an answer given offline reaches the server exactly once when the phone is back online."""
+import re
+from datetime import datetime, timedelta
+
+import pytest
+
+from app.extensions import db
+from tests.browser.conftest import DEMO_PASSWORD
+
+EMAIL = "offline-lezer@demo.paraat.nl"
+
+
+@pytest.fixture(scope="module")
+def reader(live_app):
+    """A person of our own (other browser tests change the demo accounts) with one question due."""
+    from fsrs import Rating
+
+    from app.auth.passwords import hash_password
+    from app.models import Function, Region, ReviewCard, User, UserFunction, UserRole
+    from app.quizzes.services import review
+
+    with live_app.app_context():
+        person = db.session.scalar(db.select(User).filter_by(email=EMAIL))
+        if person is None:
+            region = db.session.scalar(db.select(Region).filter_by(code="twente"))
+            ol = db.session.scalar(db.select(Function).filter_by(region_id=region.id, code="OL"))
+            person = User(email=EMAIL, name="Olga Offline", region=region, password_hash=hash_password(DEMO_PASSWORD))
+            person.role_rows = [UserRole(role="functionary")]
+            person.function_rows = [UserFunction(function=ol)]
+            db.session.add(person)
+            db.session.commit()
+        review(person, "crisisdiagnose-basis", "q3", Rating.Again, now=datetime.utcnow() - timedelta(days=60))
+        card = db.session.scalar(db.select(ReviewCard).filter_by(user_id=person.id, question_id="q3"))
+        card.due = datetime.utcnow() - timedelta(days=1)
+        db.session.commit()
+        return {"user_id": person.id, "card_id": card.id, "reviews": card.reviews}
+
+
+@pytest.fixture
+def answer_posts(live_app):
+    """Counts the POSTs that reach the server at review-answer URLs."""
+    seen = []
+    original = live_app.wsgi_app
+
+    def counting(environ, start_response):
+        if environ["REQUEST_METHOD"] == "POST" and re.match(r"^/quizzes/review/\d+$", environ["PATH_INFO"]):
+            seen.append(environ["PATH_INFO"])
+        return original(environ, start_response)
+
+    live_app.wsgi_app = counting
+    yield seen
+    live_app.wsgi_app = original
+
+
+def _answer_visible_question(page):
+    form = page.locator("form.quiz-form")
+    if form.locator("input[type=radio]").count():
+        form.locator("input[type=radio]").first.check()
+    elif form.locator("input[type=checkbox]").count():
+        form.locator("input[type=checkbox]").first.check()
+    elif form.locator("select").count():
+        for i, select in enumerate(form.locator("select").all(), start=1):
+            select.select_option(str(i))
+    else:
+        form.locator("input[name=answer]").fill("1")
+    form.get_by_role("button", name="Controleer mijn antwoord").click()
+
+
+def test_week_module_and_review_question_work_offline_and_the_answer_is_sent_once(
+        phone, live_app, live_server, reader, answer_posts):
+    phone.login(EMAIL)
+    holder = phone.locator("[data-offline-urls]")
+    urls = holder.get_attribute("data-offline-urls").split()
+    module_url = next(u for u in urls if u.startswith("/learn/"))
+    assert "/quizzes/review" in urls
+    phone.wait_for_selector("html[data-offline-ready='2']", state="attached", timeout=15000)
+    module_title = phone.locator("#section-briefing_module .card-module a").inner_text()
+
+    phone.context.set_offline(True)
+    phone.goto(module_url)
+    assert phone.get_by_role("heading", level=1).inner_text() == module_title
+    assert phone.locator(".module-body").inner_text().strip()
+
+    phone.goto("/activities")  # a page nobody kept: the offline page, not the browser's error
+    assert phone.get_by_role("heading", level=1).inner_text() == "Geen verbinding"
+
+    phone.goto("/quizzes/review")
+    _answer_visible_question(phone)
+    phone.get_by_role("heading", name="Antwoord bewaard").wait_for()
+    assert phone.evaluate("document.activeElement.textContent") == "Antwoord bewaard"
+    assert answer_posts == []
+
+    phone.context.set_offline(False)
+    phone.wait_for_function("document.getElementById('status').textContent.includes('verstuurd')", timeout=15000)
+    assert answer_posts == [f"/quizzes/review/{reader['card_id']}"]
+    phone.goto("/")  # a page load asks for a replay again: nothing is left to send
+    phone.wait_for_timeout(500)
+    assert answer_posts == [f"/quizzes/review/{reader['card_id']}"]
+    from app.models import ReviewCard
+    with live_app.app_context():
+        assert db.session.get(ReviewCard, reader["card_id"]).reviews == reader["reviews"] + 1
+
+
+def test_logout_clears_the_personal_pages(phone, reader):
+    phone.login(EMAIL)
+    phone.wait_for_selector("html[data-offline-ready]", state="attached", timeout=15000)
+    assert phone.evaluate("caches.open('paraat-personal').then(c => c.keys()).then(k => k.length)") >= 1
+    phone.get_by_text("Menu").click()
+    phone.get_by_role("button", name="Uitloggen").click()
+    phone.wait_for_url(re.compile(r"/login"))
+    assert phone.evaluate("caches.has('paraat-personal')") is False
