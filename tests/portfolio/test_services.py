@@ -39,6 +39,7 @@ def test_manual_deployment_and_double_submit_gives_one_entry(app, person):
     ({"kind": "other", "title": ""}, "omschrijving"),
 ])
 def test_manual_entry_bad_input(app, person, kwargs, message):
+    kwargs = dict(kwargs)  # the parameters are shared by the SQLite and PostgreSQL runs
     on = kwargs.pop("on", TODAY)
     kind = kwargs.pop("kind")
     title = kwargs.pop("title", "Iets")
