@@ -2,6 +2,8 @@
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from datetime import date
+
 from tests import factories
 from tests.conftest import HTMX
 
@@ -21,6 +23,7 @@ def test_start_page_full_and_htmx(app, client, auth):
 
 
 def test_start_page_has_sections_for_features(app, client, auth):
+    factories.norm("OL", "multi_exercise", year=date.today().year)
     factories.user(email="ol@example.nl")
     auth.login("ol@example.nl")
     page = client.get("/").get_data(as_text=True)
