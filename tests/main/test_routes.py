@@ -1,8 +1,8 @@
 """Start page, account, public pages and health check."""
+from datetime import date
+
 import pytest
 from sqlalchemy.exc import OperationalError
-
-from datetime import date
 
 from tests import factories
 from tests.conftest import HTMX
