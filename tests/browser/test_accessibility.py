@@ -1,0 +1,248 @@
+"""WCAG 2.2 AA in a real browser: axe-core on every GET page of the URL map for every demo role,
+after the main htmx swaps, and reflow at 320 px and 200 % zoom.
+
+Pages come from the URL map (no hand-kept list); ids are taken from the live demo database, so
+a new page is audited as soon as it exists. axe-core is vendored (tests/vendor) and injected into
+an audit context that bypasses the CSP (only the test does that; the app's CSP stays strict).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from app.extensions import db
+from tests.browser.conftest import DEMO_PASSWORD, PHONE
+
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-4.11.0.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+ACCOUNTS = {"functionary": "functionaris@demo.paraat.nl", "author": "auteur@demo.paraat.nl",
+            "coordinator": "coordinator@demo.paraat.nl", "admin": "beheer@demo.paraat.nl"}
+# Not HTML pages (files, feeds, machine endpoints) or pages for logged-out people only.
+NOT_PAGES = {"static", "main.security_txt", "main.security_txt_legacy", "main.manifest", "main.healthz",
+             "main.service_worker", "activities.calendar_feed", "learn.media", "activities.round_json",
+             "portfolio.export_json", "auth.set_password"}
+ANONYMOUS = ["/login", "/account/forgot", "/toegankelijkheid", "/privacy", "/offline", "/bestaat-niet"]
+
+
+# --- pages and their ids, from the live demo database ---------------------------------------------
+
+def _demo_values(live_app, email: str) -> dict:
+    """Values for path arguments that this person may open (their own objects, their region)."""
+    from app.models import (Activity, DevelopmentPlan, Function, ObligationFulfilment, OrganisationObligation,
+                            PeerObservation, PlanGoal, PortfolioEntry, QuizAnswer, QuizAttempt,
+                            RegistrationRound, User)
+
+    with live_app.app_context():
+        me = db.session.scalar(db.select(User).filter_by(email=email))
+        region = me.region_id
+        first = lambda stmt: db.session.scalar(stmt.limit(1))  # noqa: E731
+        functionary = first(db.select(User.id).filter_by(email=ACCOUNTS["functionary"]))
+        attempt = first(db.select(QuizAttempt).filter_by(user_id=me.id).order_by(QuizAttempt.id))
+        answer = first(db.select(QuizAnswer).filter_by(attempt_id=attempt.id)) if attempt else None
+        from app.content.catalogue import get_catalogue
+        from app.quizzes.services import quiz_set
+        module = sorted(m.slug for m in get_catalogue().published)[0]
+        values = {
+            "activity_id": first(db.select(Activity.id).filter_by(region_id=region, cancelled_at=None)
+                                 .order_by(Activity.starts_at.desc())),
+            "round_id": first(db.select(RegistrationRound.id).filter_by(region_id=region)
+                              .order_by(RegistrationRound.closes_at.desc())),
+            "user_id": functionary, "person_id": functionary,
+            "entry_id": first(db.select(PortfolioEntry.id).filter_by(user_id=me.id)),
+            "obs_id": first(db.select(PeerObservation.id).filter_by(observer_id=me.id)),
+            "goal_id": first(db.select(PlanGoal.id).join(DevelopmentPlan).filter(DevelopmentPlan.user_id == me.id)),
+            "code": first(db.select(Function.code).filter_by(region_id=region, code="OL")),
+            "obligation_id": first(db.select(OrganisationObligation.id).filter_by(region_id=region)),
+            "fulfilment_id": first(db.select(ObligationFulfilment.id)),
+            "attempt_id": attempt.id if attempt else None,
+            "question_id": answer.question_id if answer else None,
+            "year": date.today().year,
+            "module": module,
+            "quiz": attempt.quiz_slug if attempt else sorted(quiz_set().quizzes)[0],
+        }
+    return values
+
+
+def _pages(live_app, email: str) -> list[str]:
+    values = _demo_values(live_app, email)
+    urls = []
+    for rule in sorted(live_app.url_map.iter_rules(), key=lambda r: r.rule):
+        if "GET" not in rule.methods or rule.endpoint in NOT_PAGES or rule.rule.endswith((".csv", ".json")):
+            continue
+        args = {}
+        for name in rule.arguments:
+            if name == "slug":
+                args[name] = values["quiz"] if rule.endpoint.startswith("quizzes.") or \
+                    rule.endpoint == "author.quiz_statistics" else values["module"]
+            elif name in values:
+                args[name] = values[name]
+            else:
+                raise AssertionError(f"{rule.rule}: no demo value for <{name}>; add it to _demo_values")
+        if any(v is None for v in args.values()):
+            continue  # this person has no such object (e.g. no quiz attempt yet)
+        urls.append(rule.build(args, append_unknown=False)[1])
+    return urls
+
+
+# --- browser helpers ------------------------------------------------------------------------------
+
+@pytest.fixture
+def audit_page(browser, live_server):
+    """Like `phone`, but axe can be injected (bypass_csp); scripts of the app still run normally."""
+    context = browser.new_context(viewport=PHONE, locale="nl-NL", base_url=live_server, bypass_csp=True)
+    page = context.new_page()
+
+    def login(email):
+        page.goto("/login")
+        page.get_by_label("E-mailadres").fill(email)
+        page.get_by_label("Wachtwoord", exact=True).fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_url(f"{live_server}/")
+
+    page.login = login
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[str]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async (tags) => {
+        const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+        return result.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
+            v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+    }""", TAGS)
+    return found
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the viewport (0 = no horizontal scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def _audit(page, urls, problems, *, reflow=True):
+    for url in urls:
+        response = page.goto(url)
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        for violation in axe_violations(page):
+            problems.append(f"{url}: {violation}")
+        if reflow:
+            page.set_viewport_size({"width": 320, "height": 640})
+            over = horizontal_overflow(page)
+            if over > 0:
+                problems.append(f"{url}: {over}px horizontal scroll at 320 px")
+            page.set_viewport_size(PHONE)
+
+
+# --- the audits -----------------------------------------------------------------------------------
+
+def test_pages_for_people_not_logged_in(audit_page):
+    problems = []
+    _audit(audit_page, ANONYMOUS, problems)
+    assert problems == []
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_every_page_for_every_role_has_no_axe_violations_and_fits_320px(audit_page, live_app, role):
+    urls = _pages(live_app, ACCOUNTS[role])
+    assert len(urls) >= 10
+    audit_page.login(ACCOUNTS[role])
+    problems = []
+    _audit(audit_page, urls, problems)
+    assert problems == [], f"{len(problems)} problems as {role}:\n" + "\n".join(problems)
+
+
+def test_states_after_htmx_swaps_have_no_violations(audit_page, live_app):
+    page = audit_page
+    page.login(ACCOUNTS["functionary"])
+    problems = []
+
+    # Catalogue filter: the results are swapped in.
+    page.goto("/learn")
+    page.locator("form.learn-filters select").first.select_option(index=1)
+    page.locator("form.learn-filters").get_by_role("button").first.click()
+    page.wait_for_load_state("networkidle")
+    problems += [f"catalogue filter: {v}" for v in axe_violations(page)]
+
+    # Quiz feedback after an answer.
+    values = _demo_values(live_app, ACCOUNTS["functionary"])
+    page.goto(f"/quizzes/{values['quiz']}")
+    page.locator("form[action$='/attempts'] button, form[action$='/attempts'] input[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
+    if page.locator("form.quiz-form").count():
+        _answer(page)
+        page.locator(".quiz-feedback, [data-autofocus]").first.wait_for()
+        problems += [f"quiz feedback: {v}" for v in axe_violations(page)]
+
+    # Registration ranking: add an activity, move it.
+    with live_app.app_context():
+        from app.activities.services import local_now
+        from app.models import RegistrationRound
+        rounds = db.session.scalars(db.select(RegistrationRound)).all()
+        open_round = next((r.id for r in rounds if r.state(local_now()) == "open"), None)
+    if open_round:
+        page.goto(f"/activities/rounds/{open_round}")
+        add = page.locator("form[action$='/ranking/add'] button")
+        if add.count():
+            add.first.click()
+            page.wait_for_load_state("networkidle")
+            problems += [f"ranking add: {v}" for v in axe_violations(page)]
+        move = page.locator("form[action$='/ranking/down'] button")
+        if move.count():
+            move.first.click()
+            page.wait_for_load_state("networkidle")
+            problems += [f"ranking move: {v}" for v in axe_violations(page)]
+
+    # A form error: the password form with a wrong current password.
+    page.goto("/account/password")
+    _fill_password_form_wrongly(page)
+    page.locator(".error-summary").first.wait_for()
+    problems += [f"form error: {v}" for v in axe_violations(page)]
+    assert problems == [], "\n".join(problems)
+
+
+def _answer(page):
+    form = page.locator("form.quiz-form")
+    if form.locator("input[type=radio]").count():
+        form.locator("input[type=radio]").first.check()
+    elif form.locator("input[type=checkbox]").count():
+        form.locator("input[type=checkbox]").first.check()
+    elif form.locator("select").count():
+        for i, select in enumerate(form.locator("select").all(), start=1):
+            select.select_option(str(i))
+    else:
+        form.locator("input[name=answer]").fill("1")
+    form.get_by_role("button", name="Controleer mijn antwoord").click()
+
+
+def _fill_password_form_wrongly(page):
+    inputs = page.locator("main form input[type=password]")
+    for i in range(inputs.count()):
+        inputs.nth(i).fill("fout" if i == 0 else "kort")
+    page.locator("main form button[type=submit]").last.click()
+
+
+@pytest.mark.parametrize("path", ["/", "/learn", "/plan", "/activities", "/portfolio"])
+def test_200_percent_zoom_reflows(browser, live_server, path):
+    """A 1280 px wide window at 200 % zoom is 640 CSS px wide: nothing may need horizontal scrolling."""
+    context = browser.new_context(viewport={"width": 640, "height": 360}, device_scale_factor=2,
+                                  locale="nl-NL", base_url=live_server)
+    page = context.new_page()
+    try:
+        page.goto("/login")
+        page.get_by_label("E-mailadres").fill(ACCOUNTS["functionary"])
+        page.get_by_label("Wachtwoord", exact=True).fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_url(f"{live_server}/")
+        page.goto(path)
+        assert horizontal_overflow(page) <= 0
+        assert page.get_by_role("heading", level=1).is_visible()
+        # Text can be enlarged further without loss: 200 % text size on top still reflows.
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        assert horizontal_overflow(page) <= 0, f"{path} scrolls sideways with larger text"
+    finally:
+        context.close()
