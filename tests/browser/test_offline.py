@@ -92,7 +92,8 @@ def test_week_module_and_review_question_work_offline_and_the_answer_is_sent_onc
     assert answer_posts == []
 
     phone.context.set_offline(False)
-    phone.wait_for_function("document.getElementById('status').textContent.includes('verstuurd')", timeout=15000)
+    from tests.browser.test_keyboard import wait_until
+    wait_until(phone, "() => document.getElementById('status').textContent.includes('verstuurd')", 15)
     assert answer_posts == [f"/quizzes/review/{reader['card_id']}"]
     phone.goto("/")  # a page load asks for a replay again: nothing is left to send
     phone.wait_for_timeout(500)
