@@ -1,15 +1,11 @@
 """Forms of the activities feature: an activity with seats per function, and a registration round."""
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField, widgets)
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.forms import CheckboxListField
+
 DT_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class ActivityForm(FlaskForm):

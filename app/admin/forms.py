@@ -1,15 +1,12 @@
 """Admin forms: create an account, change roles and functions."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectMultipleField, StringField, widgets
+from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Length
+
+from app.forms import CheckboxListField
 
 ROLE_LABELS = [("functionary", "Functionaris"), ("author", "Auteur"),
                ("coordinator", "OTO-coördinator"), ("admin", "Beheerder")]
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class UserForm(FlaskForm):
