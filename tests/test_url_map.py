@@ -22,8 +22,11 @@ def _rules(methods: set[str]) -> list[Rule]:
 def _url(rule: Rule) -> str:
     values = {}
     for name in rule.arguments:
-        converter = rule._converters[name].__class__.__name__
-        values[name] = 1 if converter == "IntegerConverter" else "x"
+        converter = rule._converters[name]
+        if hasattr(converter, "items"):  # <any(a, b):name> accepts only its listed values
+            values[name] = sorted(converter.items)[0]
+        else:
+            values[name] = 1 if converter.__class__.__name__ == "IntegerConverter" else "x"
     return rule.build(values, append_unknown=False)[1]
 
 

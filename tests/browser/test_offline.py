@@ -88,11 +88,11 @@ def test_week_module_and_review_question_work_offline_and_the_answer_is_sent_onc
     phone.goto("/quizzes/review")
     _answer_visible_question(phone)
     phone.get_by_role("heading", name="Antwoord bewaard").wait_for()
-    assert phone.evaluate("document.activeElement.textContent") == "Antwoord bewaard"
+    from tests.browser.test_keyboard import wait_until
+    wait_until(phone, "() => document.activeElement.textContent === 'Antwoord bewaard'", 5)  # focus follows
     assert answer_posts == []
 
     phone.context.set_offline(False)
-    from tests.browser.test_keyboard import wait_until
     wait_until(phone, "() => document.getElementById('status').textContent.includes('verstuurd')", 15)
     assert answer_posts == [f"/quizzes/review/{reader['card_id']}"]
     phone.goto("/")  # a page load asks for a replay again: nothing is left to send
