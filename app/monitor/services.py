@@ -179,8 +179,8 @@ def _region_people(region_id: int, function_id: int | None = None):
 def overview(region_id: int, year: int, today: date, function_id: int | None = None) -> list[FunctionOverview]:
     """Norm status per function, per norm and per person, for `year` as measured on its reference date.
 
-    Six queries whatever the number of people: people, norms, evidence per (person, kind), chosen
-    competencies per person, registrations still to come, evidence per person in the year.
+    Seven queries whatever the number of people: norm year, functions, norms, people, evidence per
+    (person, kind), chosen competencies per person, registrations still to come.
     """
     on = reference_date(year, today)
     used_year = norm_year(region_id, year)
@@ -231,11 +231,10 @@ def overview(region_id: int, year: int, today: date, function_id: int | None = N
         .where(DevelopmentPlan.user_id.in_(people_ids), DevelopmentPlan.year == on.year,
                PlanCompetency.status == "approved")
         .group_by(DevelopmentPlan.user_id)).all())
-    in_year = dict(conn.execute(
-        db.select(PortfolioEntry.user_id, func.count())
-        .where(PortfolioEntry.user_id.in_(people_ids), PortfolioEntry.occurred_on >= year_start,
-               PortfolioEntry.occurred_on <= date(on.year, 12, 31))
-        .group_by(PortfolioEntry.user_id)).all())
+    # "Something recorded this year" (for the rating): evidence of the norm kinds dated in the year.
+    in_year: Counter = Counter()
+    for (user_id, _kind), fact in facts.items():
+        in_year[user_id] += int(fact[1] or 0)
     # Registrations with a seat that are still to come: the same "planned" the norms forecast uses.
     horizon = max(date(on.year, 12, 31), on + timedelta(weeks=10))
     planned: dict[tuple[int, str], list[date]] = {}
