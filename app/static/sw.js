@@ -170,6 +170,7 @@ function savedFragment(target) {
 }
 
 let replaying = null;
+let retries = 0;
 
 function replay() {
   // One replay at a time: the online event, a page load and a successful answer may all ask at once.
@@ -184,8 +185,12 @@ async function sendQueued() {
       await fetch(item.url, { method: "POST", body: item.body, headers: item.headers,
         credentials: "same-origin", redirect: "manual" });
     } catch (error) {
-      break; // still offline: try again later
+      // Still offline (or the network is just coming back): try again shortly, a few times; a page
+      // load or the browser's online event also asks for a replay.
+      if (retries < 5) { retries += 1; setTimeout(replay, 3000); }
+      break;
     }
+    retries = 0;
     await dequeue(item.id); // any answer from the server means it arrived: never send it again
     sent += 1;
   }

@@ -93,7 +93,7 @@ def test_week_module_and_review_question_work_offline_and_the_answer_is_sent_onc
     assert answer_posts == []
 
     phone.context.set_offline(False)
-    wait_until(phone, "() => document.getElementById('status').textContent.includes('verstuurd')", 15)
+    wait_until(phone, "() => document.getElementById('status').textContent.includes('offline gegeven')", 15)
     assert answer_posts == [f"/quizzes/review/{reader['card_id']}"]
     phone.goto("/")  # a page load asks for a replay again: nothing is left to send
     phone.wait_for_timeout(500)
