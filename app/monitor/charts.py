@@ -116,7 +116,6 @@ def bar_chart(chart_id: str, title: str, desc: str, rows: list[tuple[str, dict]]
     stacked: one bar per row with a segment per series (e.g. op norm / let op / achter);
     otherwise one bar per series in each row (e.g. demand against supply), on one common scale.
     """
-    bars_per_row = 1 if stacked else len(series)
     totals = [sum(int(v.get(k) or 0) for k, _, _ in series) if stacked
               else max((int(v.get(k) or 0) for k, _, _ in series), default=0) for _, v in rows]
     biggest = max(totals, default=0)

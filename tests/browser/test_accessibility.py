@@ -7,17 +7,14 @@ an audit context that bypasses the CSP (only the test does that; the app's CSP s
 """
 from __future__ import annotations
 
-import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from app.extensions import db
 from tests.browser.conftest import DEMO_PASSWORD, PHONE
+from tests.browser.helpers import answer_visible_question, axe_violations
 
-AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-4.11.0.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ACCOUNTS = {"functionary": "functionaris@demo.paraat.nl", "author": "auteur@demo.paraat.nl",
             "coordinator": "coordinator@demo.paraat.nl", "admin": "beheer@demo.paraat.nl"}
 # Not HTML pages (files, feeds, machine endpoints) or pages for logged-out people only.
@@ -107,15 +104,6 @@ def audit_page(browser, live_server):
     context.close()
 
 
-def axe_violations(page) -> list[str]:
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    found = page.evaluate("""async (tags) => {
-        const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-        return result.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
-            v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
-    }""", TAGS)
-    return found
 
 
 def horizontal_overflow(page) -> int:
@@ -174,7 +162,7 @@ def test_states_after_htmx_swaps_have_no_violations(audit_page, live_app):
     page.locator("form[action$='/attempts'] button, form[action$='/attempts'] input[type=submit]").first.click()
     page.wait_for_load_state("networkidle")
     if page.locator("form.quiz-form").count():
-        _answer(page)
+        answer_visible_question(page)
         page.locator(".quiz-feedback, [data-autofocus]").first.wait_for()
         problems += [f"quiz feedback: {v}" for v in axe_violations(page)]
 
@@ -205,18 +193,6 @@ def test_states_after_htmx_swaps_have_no_violations(audit_page, live_app):
     assert problems == [], "\n".join(problems)
 
 
-def _answer(page):
-    form = page.locator("form.quiz-form")
-    if form.locator("input[type=radio]").count():
-        form.locator("input[type=radio]").first.check()
-    elif form.locator("input[type=checkbox]").count():
-        form.locator("input[type=checkbox]").first.check()
-    elif form.locator("select").count():
-        for i, select in enumerate(form.locator("select").all(), start=1):
-            select.select_option(str(i))
-    else:
-        form.locator("input[name=answer]").fill("1")
-    form.get_by_role("button", name="Controleer mijn antwoord").click()
 
 
 def _fill_password_form_wrongly(page):

@@ -1,17 +1,12 @@
 """A coordinator reads the system overview on a phone, switches year and opens a function group."""
 import re
-from pathlib import Path
 
 from playwright.sync_api import expect
 
-AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-4.11.0.min.js"
+from tests.browser.helpers import axe_violations
 
 
-def axe_violations(page):
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # devtools evaluation is not subject to the page's CSP
-    result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']})")
-    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]
+
 
 
 def test_system_view_on_a_phone(phone):

@@ -7,6 +7,7 @@ import pytest
 
 from app.extensions import db
 from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.helpers import answer_visible_question
 
 EMAIL = "offline-lezer@demo.paraat.nl"
 
@@ -53,18 +54,6 @@ def answer_posts(live_app):
     live_app.wsgi_app = original
 
 
-def _answer_visible_question(page):
-    form = page.locator("form.quiz-form")
-    if form.locator("input[type=radio]").count():
-        form.locator("input[type=radio]").first.check()
-    elif form.locator("input[type=checkbox]").count():
-        form.locator("input[type=checkbox]").first.check()
-    elif form.locator("select").count():
-        for i, select in enumerate(form.locator("select").all(), start=1):
-            select.select_option(str(i))
-    else:
-        form.locator("input[name=answer]").fill("1")
-    form.get_by_role("button", name="Controleer mijn antwoord").click()
 
 
 def test_week_module_and_review_question_work_offline_and_the_answer_is_sent_once(
@@ -86,7 +75,7 @@ def test_week_module_and_review_question_work_offline_and_the_answer_is_sent_onc
     assert phone.get_by_role("heading", level=1).inner_text() == "Geen verbinding"
 
     phone.goto("/quizzes/review")
-    _answer_visible_question(phone)
+    answer_visible_question(phone)
     phone.get_by_role("heading", name="Antwoord bewaard").wait_for()
     from tests.browser.test_keyboard import wait_until
     wait_until(phone, "() => document.activeElement.textContent === 'Antwoord bewaard'", 5)  # focus follows

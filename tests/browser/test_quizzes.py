@@ -3,21 +3,9 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.helpers import answer_visible_question
 
-def _answer(page):
-    form = page.locator("form.quiz-form")
-    radios, boxes = form.locator("input[type=radio]"), form.locator("input[type=checkbox]")
-    selects, number = form.locator("select"), form.locator("input[name=answer][type=text]")
-    if selects.count():
-        for i in range(selects.count()):
-            selects.nth(i).select_option(str(i + 1))
-    elif boxes.count():
-        boxes.first.check()
-    elif radios.count():
-        radios.first.check()
-    else:
-        number.fill("2,5")
-    page.get_by_role("button", name="Controleer mijn antwoord").click()
+
 
 
 def test_answer_a_quiz_on_a_phone(phone):
@@ -31,7 +19,7 @@ def test_answer_a_quiz_on_a_phone(phone):
     total = int(re.search(r"van (\d+)", phone.locator(".quiz-progress").inner_text()).group(1))
     for number in range(1, total + 1):
         expect(phone.locator(".quiz-progress")).to_have_text(f"Vraag {number} van {total}")
-        _answer(phone)
+        answer_visible_question(phone, "2,5")
         verdict = phone.locator(".quiz-verdict")
         expect(verdict).to_have_text(re.compile("Goed!|Nog niet goed"))
         expect(verdict).to_be_focused()            # the swapped-in feedback takes focus

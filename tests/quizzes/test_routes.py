@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from app.extensions import db
-from app.models import AuditLog, QuizAnswer, QuizAttempt, ReviewCard
+from app.models import AuditLog, QuizAnswer, ReviewCard
 from app.models.core import utcnow
 from app.quizzes import services
 from tests import factories

@@ -1,5 +1,5 @@
 """Quiz rules without HTTP: scoring, shuffling, attempts, FSRS scheduling, statistics."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from fsrs import Card, Rating
