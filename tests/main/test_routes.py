@@ -85,3 +85,10 @@ def test_navigation_shows_only_what_the_role_may_use(app, client, auth):
     auth.logout()
     auth.login("admin@example.nl")
     assert 'href="/admin"' in client.get("/").get_data(as_text=True)
+
+
+def test_account_page_links_to_the_calendar_feed(app, client, auth):
+    factories.user(email="ol@example.nl")
+    auth.login("ol@example.nl")
+    page = client.get("/account").get_data(as_text=True)
+    assert 'href="/activities/calendar"' in page and "Wachtwoord wijzigen" in page
