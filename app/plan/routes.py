@@ -246,6 +246,21 @@ def _person_in_region(user_id: int) -> User:
     return person
 
 
+@bp.route("/plan/review/<int:user_id>/reopen", methods=["POST"])
+@role_required("coordinator", "admin")
+def reopen_review(user_id):
+    person = _person_in_region(user_id)
+    year = _year_arg(request.form.get("year"))
+    try:
+        services.reopen_review(current_user, person, year, request.form.get("reason", ""))
+    except services.PlanError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(f"Het plan {year} van {person.name} is weer open.", "success")
+    return redirect(url_for("plan.review", user_id=person.id, year=year))
+
+
 @bp.route("/plan/review/<int:user_id>", methods=["GET", "POST"])
 @role_required("coordinator", "admin")
 def review(user_id):

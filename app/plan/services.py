@@ -277,6 +277,28 @@ def sign_off_review(coordinator: User, person: User, year: int, held_on: date, n
     return plan
 
 
+def reopen_review(coordinator: User, person: User, year: int, reason: str) -> DevelopmentPlan:
+    """Undo a sign-off (e.g. recorded for the wrong year): the plan becomes editable again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise PlanError("Geef een reden op: de functionaris krijgt die te zien.")
+    if len(reason) > 500:
+        raise PlanError("Gebruik voor de reden hoogstens 500 tekens.")
+    plan = get_plan(person, year)
+    if plan is None or not plan.closed:
+        raise PlanError(f"Het plan van {year} is niet afgesloten.")
+    held_on = plan.review_held_on
+    plan.review_held_on = plan.review_by_id = plan.review_note = None
+    _log(plan, coordinator, "review_reopened", before=f"Reflectiegesprek gehouden op {held_on:%d-%m-%Y}",
+         after=f"Heropend: {reason}")
+    audit.record(coordinator, "yearly_review_reopened", plan, detail=f"{person.email} {year}: {reason}")
+    mail.send(person.email, f"Ontwikkelplan {year} weer open",
+              f"Beste {person.name},\n\n{coordinator.name} heeft je ontwikkelplan van {year} weer geopend: "
+              f"{reason}\n\nPARAAT", user=person)
+    db.session.commit()
+    return plan
+
+
 def start_next_year(user: User, year: int) -> DevelopmentPlan:
     """Next year's plan from this one: unfinished goals and approved competencies carry over."""
     source = get_plan(user, year)
@@ -312,7 +334,7 @@ CHANGE_LABELS = {
     "competency_added": "Competentie gekozen", "competency_changed": "Niveau gewijzigd",
     "competency_removed": "Competentie verwijderd", "competency_proposed": "Competentie voorgesteld",
     "competency_approved": "Voorstel goedgekeurd", "competency_declined": "Voorstel afgewezen",
-    "carried_over": "Plan gestart vanuit vorig jaar", "review_signed_off": "Reflectiegesprek vastgelegd",
+    "carried_over": "Plan gestart vanuit vorig jaar", "review_signed_off": "Reflectiegesprek vastgelegd", "review_reopened": "Plan heropend",
 }
 
 

@@ -107,6 +107,30 @@ def test_coordinator_approves_proposal_and_signs_off_review(client, auth, app):
     assert plans.get_plan(person, YEAR).closed
 
 
+def test_coordinator_reopens_a_closed_year_with_a_reason(client, auth, app):
+    from app.models import OutboxMessage
+    person = factories.user(email="p@example.nl", functions=("OL",))
+    coordinator = factories.user(email="c@example.nl", roles=("coordinator",), functions=())
+    plans.sign_off_review(coordinator, person, YEAR - 1, date(YEAR - 1, 12, 1))
+    auth.login("c@example.nl")
+    page = client.get(f"/plan/review/{person.id}?year={YEAR - 1}").get_data(as_text=True)
+    assert f"Plan {YEAR - 1} weer openen" in page
+    refused = client.post(f"/plan/review/{person.id}/reopen", data={"year": YEAR - 1, "reason": " "})
+    assert refused.status_code == 302 and plans.get_plan(person, YEAR - 1).closed
+    assert "Geef een reden op" in client.get(refused.location).get_data(as_text=True)
+    client.post(f"/plan/review/{person.id}/reopen", data={"year": YEAR - 1, "reason": "Verkeerd jaar vastgelegd"})
+    assert not plans.get_plan(person, YEAR - 1).closed
+    assert db.session.scalar(db.select(AuditLog).filter_by(action="yearly_review_reopened"))
+    mail = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.to == "p@example.nl")).all()
+    assert any("Verkeerd jaar vastgelegd" in m.body for m in mail)
+    history = [change.action for change, _name in plans.history(plans.get_plan(person, YEAR - 1))]
+    assert "review_reopened" in history
+
+
+def test_functionary_cannot_reopen_a_year(client, person):
+    assert client.post(f"/plan/review/{person.id}/reopen", data={"year": YEAR, "reason": "x"}).status_code == 403
+
+
 def test_coordinator_cannot_review_other_region(client, auth, app):
     stranger = factories.user(reg=factories.region("ijsselland"))
     factories.user(email="c@example.nl", roles=("coordinator",), functions=())
