@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from app.auth.passwords import hash_password
 from app.extensions import db
+from app.models.core import get_or_create
 from app.models import Competency, Function, Region, User, UserFunction, UserRole
 from app.norms.loader import load_norms, read_norms_file
 
@@ -60,15 +61,6 @@ def register_seeder(app: Flask, order: int, name: str, seeder: Callable[[Region]
     app.extensions.setdefault("paraat_seeders", []).append((order, name, seeder))
 
 
-def _get_or_create(model, defaults=None, **keys):
-    obj = db.session.scalar(db.select(model).filter_by(**keys))
-    if obj is None:
-        obj = model(**keys, **(defaults or {}))
-        db.session.add(obj)
-        db.session.flush()
-    return obj
-
-
 def _ensure_user(region, email, name, roles, function_codes, password_hash, on_duty=False) -> bool:
     if db.session.scalar(db.select(User.id).where(User.email == email)):
         return False
@@ -82,9 +74,9 @@ def _ensure_user(region, email, name, roles, function_codes, password_hash, on_d
 
 
 def seed_core() -> tuple[Region, int]:
-    region = _get_or_create(Region, {"name": "Veiligheidsregio Twente"}, code="twente")
+    region = get_or_create(Region, {"name": "Veiligheidsregio Twente"}, code="twente")
     for code, name, description in COMPETENCIES:
-        _get_or_create(Competency, {"name": name, "description": description,
+        get_or_create(Competency, {"name": name, "description": description,
                                     "description_basis": f"Basis: {description}",
                                     "description_advanced": f"Gevorderd: {description}"},
                        region_id=region.id, code=code)

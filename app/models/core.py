@@ -17,6 +17,16 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def get_or_create(model, defaults: dict | None = None, **keys):
+    """The row with these natural keys, created (and flushed) with `defaults` if missing: idempotent seeding."""
+    obj = db.session.scalar(db.select(model).filter_by(**keys))
+    if obj is None:
+        obj = model(**keys, **(defaults or {}))
+        db.session.add(obj)
+        db.session.flush()
+    return obj
+
+
 class Region(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)

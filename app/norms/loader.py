@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from app.extensions import db
+from app.models.core import get_or_create
 from app.models import ActivityKind, Function, Norm, OrganisationObligation, Region
 
 # Dutch labels of the activity kinds named in the norms file's header comment.
@@ -30,15 +30,6 @@ class NormsFileError(ValueError):
     """The norms file is not as expected; the message names the place."""
 
 
-def _get_or_create(model, defaults: dict | None = None, **keys):
-    obj = db.session.scalar(db.select(model).filter_by(**keys))
-    if obj is None:
-        obj = model(**keys, **(defaults or {}))
-        db.session.add(obj)
-        db.session.flush()
-    return obj
-
-
 def _norm_rule(kind: str, rule: dict, where: str) -> dict:
     if not isinstance(rule, dict):
         raise NormsFileError(f"{where}: expected a mapping such as {{per_year: 2}}")
@@ -58,11 +49,11 @@ def load_norms(region: Region, data: dict, years: list[int]) -> int:
     """Create or update functions, kinds and norms for `years`; returns the number of norms written."""
     if not isinstance(data, dict) or not isinstance(data.get("functions"), dict):
         raise NormsFileError("norms file: missing 'functions' mapping")
-    kinds = {code: _get_or_create(ActivityKind, {"name": name}, region_id=region.id, code=code)
+    kinds = {code: get_or_create(ActivityKind, {"name": name}, region_id=region.id, code=code)
              for code, name in ACTIVITY_KINDS.items()}
     written = 0
     for code, spec in data["functions"].items():
-        function = _get_or_create(Function, {"name": spec["name"]}, region_id=region.id, code=code)
+        function = get_or_create(Function, {"name": spec["name"]}, region_id=region.id, code=code)
         function.name = spec["name"]
         function.is_key = bool(spec.get("key_function"))
         function.note = spec.get("note")
@@ -71,18 +62,18 @@ def load_norms(region: Region, data: dict, years: list[int]) -> int:
                   for k, r in (spec.get("recurring") or {}).items()]
         for kind_code, rule in rules:
             if kind_code not in kinds:
-                kinds[kind_code] = _get_or_create(ActivityKind, {"name": kind_code},
+                kinds[kind_code] = get_or_create(ActivityKind, {"name": kind_code},
                                                   region_id=region.id, code=kind_code)
             for year in years:
-                norm = _get_or_create(Norm, rule, region_id=region.id, year=year,
+                norm = get_or_create(Norm, rule, region_id=region.id, year=year,
                                       function_id=function.id, activity_kind_id=kinds[kind_code].id)
                 for key, value in rule.items():
                     setattr(norm, key, value)
                 written += 1
     for code, name in (data.get("mono_functions") or {}).items():
-        _get_or_create(Function, {"name": name, "is_key": False}, region_id=region.id, code=code)
+        get_or_create(Function, {"name": name, "is_key": False}, region_id=region.id, code=code)
     for position, text in enumerate(data.get("organisation") or []):
-        _get_or_create(OrganisationObligation, {"text": text}, region_id=region.id, position=position)
+        get_or_create(OrganisationObligation, {"text": text}, region_id=region.id, position=position)
     return written
 
 
