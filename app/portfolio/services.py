@@ -83,15 +83,20 @@ def list_entries(user: User, kind: str | None = None, year: int | None = None) -
     return db.session.scalars(query.order_by(PortfolioEntry.occurred_on.desc(), PortfolioEntry.id.desc())).all()
 
 
-def own_entry(user: User, entry_id: int) -> PortfolioEntry | None:
-    """The entry when it is the user's; None otherwise (and the attempt is audit-logged)."""
-    entry = db.session.get(PortfolioEntry, entry_id)
-    if entry is None or entry.user_id != user.id:
-        audit.record(user, "portfolio_foreign_id", object_type="portfolio_entry", object_id=entry_id,
+def _owned(user: User, model, obj_id: int, owner: str, action: str):
+    """The object when `owner` (its user column) is this user; None otherwise, and the attempt is logged."""
+    obj = db.session.get(model, obj_id)
+    if obj is None or getattr(obj, owner) != user.id:
+        audit.record(user, action, object_type=model.__tablename__, object_id=obj_id,
                      detail="opgevraagd zonder toegang")
         db.session.commit()
         return None
-    return entry
+    return obj
+
+
+def own_entry(user: User, entry_id: int) -> PortfolioEntry | None:
+    """The entry when it is the user's; None otherwise (and the attempt is audit-logged)."""
+    return _owned(user, PortfolioEntry, entry_id, "user_id", "portfolio_foreign_id")
 
 
 def add_manual_entry(user: User, kind: str, occurred_on: date, title: str, *, nonce: str,
@@ -354,13 +359,7 @@ def observations_to_give(user: User) -> list[PeerObservation]:
 
 
 def observation_for_observer(user: User, obs_id: int) -> PeerObservation | None:
-    obs = db.session.get(PeerObservation, obs_id)
-    if obs is None or obs.observer_id != user.id:
-        audit.record(user, "observation_foreign_id", object_type="peer_observation", object_id=obs_id,
-                     detail="opgevraagd zonder toegang")
-        db.session.commit()
-        return None
-    return obs
+    return _owned(user, PeerObservation, obs_id, "observer_id", "observation_foreign_id")
 
 
 def observed_goals(obs: PeerObservation) -> list[PlanGoal]:
