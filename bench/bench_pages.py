@@ -20,6 +20,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.pg import ensure_database  # noqa: E402
+
 VENV_BIN = Path(sys.executable).parent
 EMAIL, PASSWORD = "functionaris@demo.paraat.nl", "paraat-demo"
 
@@ -33,15 +37,11 @@ def free_port() -> int:
 def database_url() -> str:
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
-    try:
-        import psycopg
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True, connect_timeout=3) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname='paraat_bench'").fetchone():
-                conn.execute("CREATE DATABASE paraat_bench")
-        return "postgresql+psycopg://postgres@127.0.0.1:5432/paraat_bench"
-    except Exception as exc:  # no PostgreSQL here: measure on SQLite and say so
-        print(f"PostgreSQL not reachable ({exc.__class__.__name__}); using SQLite")
+    url = ensure_database("paraat_bench")
+    if url is None:
+        print("Measuring on SQLite instead")
         return f"sqlite:///{ROOT / 'instance' / 'bench.db'}"
+    return url
 
 
 def start_gunicorn(target: str, port: int, env: dict) -> subprocess.Popen:

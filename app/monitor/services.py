@@ -139,7 +139,7 @@ class FunctionOverview:
     def overall(self) -> Counter:
         return Counter(p.overall for p in self.people)
 
-    @property
+    @cached_property
     def counted_people(self) -> list[PersonStatus]:
         return [p for p in self.people if p.overall != "none"]
 
@@ -218,7 +218,7 @@ def _overview(region_id: int, year: int, today: date, function_id: int | None) -
         .join(User, User.id == UserFunction.user_id)
         .where(User.region_id == region_id, User.active.is_(True),
                UserFunction.function_id.in_([f.id for f in functions]))
-        .order_by(User.name, User.id)).all()
+        .order_by(User.name, User.id)).cursor.fetchall()
 
     kinds = {n.activity_kind.code for ns in norms.values() for n in ns}
     once_kinds = {n.activity_kind.code for ns in norms.values() for n in ns if n.period == "once"}
@@ -265,41 +265,46 @@ def _overview(region_id: int, year: int, today: date, function_id: int | None) -
         planned.setdefault((user_id, kind), []).append(_as_date(starts_at))
 
     # Plain tuples per norm, and results shared by every (rule, numbers) combination: most people
-    # share one, so `evaluate` runs a few hundred times for thousands of people.
+    # share one, so `evaluate` runs a few hundred times for thousands of people. This loop runs once per
+    # (person, norm), tens of thousands of times: locals only, no attribute lookups.
     year_end = date(on.year, 12, 31)
-    rules = {fid: [(n, n.activity_kind.code, n.period,
+    rules = {fid: [(n, n.activity_kind.code, n.period in COUNTED_PERIODS,
                     (n.activity_kind.code, n.period, n.count, n.weeks, n.or_when_on_duty),
+                    FACT_COLUMN.get(n.period, 0),
                     on + timedelta(weeks=n.weeks or 5) if n.period == "every_weeks" else year_end)
                    for n in ns] for fid, ns in norms.items()}
     memo: dict = {}
-    counts: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    tally: Counter = Counter()       # (function id, kind, status) -> people
     by_function: dict[int, list[PersonStatus]] = {f.id: [] for f in functions}
-    for row in rows:
-        person = PersonStatus(row.user_id, row.name, bool(row.on_duty))
-        for norm, kind, period, rule, end in rules[row.function_id]:
-            fact = facts.get((row.user_id, kind))
+    fact_of, planned_of, memo_of, competences_of = facts.get, planned.get, memo.get, competences.get
+    for user_id, function_id, on_duty, name in rows:
+        on_duty = bool(on_duty)
+        statuses, missing = {}, {}
+        for norm, kind, counted, rule, column, end in rules[function_id]:
+            fact = fact_of((user_id, kind))
             if kind == "competence":
-                done = competences.get(row.user_id, 0)
-            elif fact is None:
-                done = 0
+                done = competences_of(user_id, 0)
             else:
-                done = fact[1] if period == "per_year" else (fact[2] if period == "per_two_years" else fact[0])
-            done = int(done or 0)
-            # Only the rolling norm looks at the date of the last evidence.
-            last = _as_date(fact[3]) if fact is not None and period == "every_weeks" else None
-            upcoming = [d for d in planned.get((row.user_id, kind), ()) if d <= end] if planned else []
-            key = ((rule, done, None, len(upcoming)) if period in COUNTED_PERIODS
-                   else _memo_key(rule, done, last, person.on_duty, upcoming, on))
-            found = memo.get(key)
+                done = (fact[column] or 0) if fact is not None else 0
+            dates = planned_of((user_id, kind))
+            upcoming = [d for d in dates if d <= end] if dates else []
+            if counted:
+                last, key = None, (rule, done, len(upcoming))
+            else:  # only the rolling norm looks at the date of the last evidence
+                last = _as_date(fact[3]) if fact is not None and rule[1] == "every_weeks" else None
+                key = _memo_key(rule, done, last, on_duty, upcoming, on)
+            found = memo_of(key)
             if found is None:
-                found = memo[key] = evaluate(norm, on, done=done, last=last, on_duty=person.on_duty,
+                found = memo[key] = evaluate(norm, on, done=done, last=last, on_duty=on_duty,
                                              planned=[Planned(kind, d, "") for d in upcoming])
-            status, missing = found[0], found[1]
-            person.statuses[kind] = status
-            counts[row.function_id, kind][status] += 1
-            if missing:
-                person.missing[kind] = missing
-        by_function[row.function_id].append(person)
+            statuses[kind] = found[0]
+            tally[function_id, kind, found[0]] += 1
+            if found[1]:
+                missing[kind] = found[1]
+        by_function[function_id].append(PersonStatus(user_id, name, on_duty, statuses, missing))
+    counts: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    for (function_id, kind, status), number in tally.items():
+        counts[function_id, kind][status] = number
 
     result = []
     for function in functions:
@@ -317,6 +322,8 @@ def _overview(region_id: int, year: int, today: date, function_id: int | None) -
 
 
 COUNTED_PERIODS = frozenset({"once", "per_year", "per_two_years"})
+# Which evidence count a norm's period uses: (ever, this year, two years, last date); "ever" by default.
+FACT_COLUMN = {"per_year": 1, "per_two_years": 2}
 
 
 def _memo_key(rule: tuple, done: int, last: date | None, on_duty: bool, upcoming: list[date], on: date) -> tuple:
