@@ -8,10 +8,12 @@ from app.quizzes import services
 
 def reviews_card(user) -> dict | None:
     has_cards = db.session.scalar(db.select(ReviewCard.id).where(ReviewCard.user_id == user.id).limit(1))
-    due = len(services.due_questions(user)) if has_cards else 0
+    due = services.due_questions(user) if has_cards else []
     return {
-        "due": due,
-        "session": min(due, services.REVIEW_SESSION_SIZE),
+        "due": len(due),
+        "session": min(len(due), services.REVIEW_SESSION_SIZE),
+        # The questions of one session, each on its own page: what a phone keeps for offline review.
+        "card_ids": [item.card.id for item in due[:services.REVIEW_SESSION_SIZE]],
         "next": services.next_review_at(user) if has_cards and not due else None,
         "has_cards": bool(has_cards),
     }

@@ -171,6 +171,29 @@ def review():
     return render("quizzes/review.html", "quizzes/_review_step.html", **context)
 
 
+@bp.route("/quizzes/review/<int:card_id>")
+@login_required
+def review_question(card_id):
+    """One due question on a page of its own, the page a phone keeps to answer it offline.
+
+    Reading it changes nothing (the service worker fetches these pages in the background), so the
+    answer is not timed as it is in the session at /quizzes/review.
+    """
+    item = services.review_card_for(current_user, card_id)
+    if item is None:
+        abort(404)
+    if item.card.due > utcnow():
+        flash("Deze vraag had je al herhaald.", "info")
+        return redirect(url_for("quizzes.review"))
+    due = [d.card.id for d in services.due_questions(current_user, limit=services.REVIEW_SESSION_SIZE)]
+    position = due.index(card_id) if card_id in due else len(due)
+    return render("quizzes/review.html", "quizzes/_review_step.html", done=position,
+                  size=max(services.REVIEW_SESSION_SIZE, position + 1), due_count=len(due), item=item,
+                  question=item.question,
+                  options=services.shuffled_options(item.question, services.review_seed(item.card)),
+                  action=url_for("quizzes.review_answer", card_id=card_id))
+
+
 @bp.route("/quizzes/review/restart", methods=["POST"])
 @login_required
 def review_restart():

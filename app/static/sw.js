@@ -8,9 +8,13 @@ const SHELL_CACHE = "paraat-shell-" + SHELL.join(" ").length + "-" + hash(SHELL.
 const PERSONAL_CACHE = "paraat-personal";
 const OFFLINE_URL = "/offline";
 // Only these personal pages are ever kept, and only when the start page names them.
-const KEEPABLE = [/^\/learn\/[^/]+$/, /^\/quizzes\/review$/];
+const REVIEW_QUESTION = /^\/quizzes\/review\/\d+$/;
+const KEEPABLE = [/^\/learn\/[^/]+$/, /^\/quizzes\/review$/, REVIEW_QUESTION];
+// A kept page is fetched again when older than this: its form's CSRF token must still be valid when
+// an answer given offline is sent (the server accepts tokens for 8 hours).
+const REFRESH_MS = 60 * 60 * 1000;
 // Answers that may be queued offline; the server stores an answer once (replays are harmless).
-const ANSWER = [/^\/quizzes\/review\/\d+$/, /^\/quizzes\/[^/]+\/attempts\/\d+$/];
+const ANSWER = [REVIEW_QUESTION, /^\/quizzes\/[^/]+\/attempts\/\d+$/];
 
 function hash(text) {
   let h = 0;
@@ -85,9 +89,13 @@ async function networkFirst(request) {
     const response = await fetch(request);
     if (response.redirected && new URL(response.url).pathname === "/login") {
       await forgetPerson(); // the session ended: nothing personal stays on the phone
-    } else if (response.ok && !response.redirected && isKeepable(url)) {
+    } else if (isKeepable(url)) {
       const personal = await caches.open(PERSONAL_CACHE);
-      if (await personal.match(request.url)) { await personal.put(request.url, response.clone()); }
+      if (response.redirected) {  // e.g. a review question answered meanwhile: not offered offline again
+        await personal.delete(request.url);
+      } else if (response.ok && await personal.match(request.url)) {
+        await personal.put(request.url, response.clone());
+      }
     }
     return response;
   } catch (error) {
@@ -113,6 +121,11 @@ async function precache(urls) {
   }
   let count = 0;
   for (const href of wanted) {
+    const kept = await personal.match(href);
+    if (kept && Date.now() - Date.parse(kept.headers.get("Date") || 0) < REFRESH_MS) {
+      count += 1;  // fresh enough: no second download on a slow network
+      continue;
+    }
     try {
       const response = await fetch(href, { credentials: "same-origin" });
       if (response.ok && !response.redirected) {
@@ -135,6 +148,7 @@ async function answer(request) {
   const body = await request.clone().text();
   try {
     const response = await fetch(request);
+    await forgetAnswered(request.url);
     replay();
     return response;
   } catch (error) {
@@ -145,7 +159,8 @@ async function answer(request) {
       at: Date.now(),
     });
     if (request.headers.get("HX-Request")) {
-      return new Response(savedFragment(request.headers.get("HX-Target")), {
+      const next = REVIEW_QUESTION.test(new URL(request.url).pathname) ? await nextQuestion() : null;
+      return new Response(savedFragment(request.headers.get("HX-Target"), next), {
         status: 200, headers: { "Content-Type": "text/html; charset=utf-8" },
       });
     }
@@ -159,13 +174,26 @@ function pick(headers, names) {
   return out;
 }
 
-function savedFragment(target) {
+async function forgetAnswered(href) {
+  if (REVIEW_QUESTION.test(new URL(href).pathname)) { await (await caches.open(PERSONAL_CACHE)).delete(href); }
+}
+
+async function nextQuestion() {
+  // A kept review question not answered yet (answers waiting in the queue count as answered).
+  const waiting = (await queued()).map((item) => item.url);
+  const keys = await (await caches.open(PERSONAL_CACHE)).keys();
+  const next = keys.map((r) => new URL(r.url)).find((u) => REVIEW_QUESTION.test(u.pathname) && !waiting.includes(u.href));
+  return next ? next.pathname : null;
+}
+
+function savedFragment(target, next) {
   const id = /^[A-Za-z][\w-]*$/.test(target || "") ? target : "quiz-step";
   const message = "Je antwoord is bewaard en wordt verstuurd zodra je weer online bent.";
   return '<section id="' + id + '" class="quiz-step" aria-labelledby="' + id + '-saved">' +
     '<h2 id="' + id + '-saved" tabindex="-1" data-autofocus>Antwoord bewaard</h2>' +
     '<p data-status="' + message + '">Je bent offline. Je antwoord staat op je telefoon en Paraat stuurt het ' +
     "één keer door zodra je weer verbinding hebt. De feedback zie je daarna bij de oefenvragen.</p>" +
+    (next ? '<p class="actions"><a class="button" href="' + next + '">Volgende vraag</a></p>' : "") +
     '<p><a href="/">Naar de startpagina</a></p></section>';
 }
 
@@ -192,6 +220,7 @@ async function sendQueued() {
     }
     retries = 0;
     await dequeue(item.id); // any answer from the server means it arrived: never send it again
+    await forgetAnswered(item.url);
     sent += 1;
   }
   if (sent) {

@@ -30,7 +30,7 @@ def _demo_values(live_app, email: str) -> dict:
     """Values for path arguments that this person may open (their own objects, their region)."""
     from app.models import (Activity, DevelopmentPlan, Function, ObligationFulfilment, OrganisationObligation,
                             PeerObservation, PlanGoal, PortfolioEntry, QuizAnswer, QuizAttempt,
-                            RegistrationRound, User)
+                            RegistrationRound, ReviewCard, User)
 
     with live_app.app_context():
         me = db.session.scalar(db.select(User).filter_by(email=email))
@@ -55,6 +55,7 @@ def _demo_values(live_app, email: str) -> dict:
             "obligation_id": first(db.select(OrganisationObligation.id).filter_by(region_id=region)),
             "fulfilment_id": first(db.select(ObligationFulfilment.id)),
             "attempt_id": attempt.id if attempt else None,
+            "card_id": first(db.select(ReviewCard.id).filter_by(user_id=me.id).order_by(ReviewCard.due)),
             "question_id": answer.question_id if answer else None,
             "year": date.today().year,
             "module": module,

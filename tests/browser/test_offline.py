@@ -1,5 +1,5 @@
-"""Offline reading on a phone: the week's module and a due review question work without network,
-and an answer given offline reaches the server exactly once when the phone is back online."""
+"""Offline reading on a phone: the week's module and the due review questions work without network,
+and answers given offline reach the server exactly once when the phone is back online."""
 import re
 from datetime import datetime, timedelta
 
@@ -14,7 +14,7 @@ EMAIL = "offline-lezer@demo.paraat.nl"
 
 @pytest.fixture(scope="module")
 def reader(live_app):
-    """A person of our own (other browser tests change the demo accounts) with one question due."""
+    """A person of our own (other browser tests change the demo accounts) with two questions due."""
     from fsrs import Rating
 
     from app.auth.passwords import hash_password
@@ -31,11 +31,14 @@ def reader(live_app):
             person.function_rows = [UserFunction(function=ol)]
             db.session.add(person)
             db.session.commit()
-        review(person, "crisisdiagnose-basis", "q3", Rating.Again, now=datetime.utcnow() - timedelta(days=60))
-        card = db.session.scalar(db.select(ReviewCard).filter_by(user_id=person.id, question_id="q3"))
-        card.due = datetime.utcnow() - timedelta(days=1)
+        cards = []
+        for number, question in enumerate(("q3", "q4")):
+            review(person, "crisisdiagnose-basis", question, Rating.Again, now=datetime.utcnow() - timedelta(days=60))
+            card = db.session.scalar(db.select(ReviewCard).filter_by(user_id=person.id, question_id=question))
+            card.due = datetime.utcnow() - timedelta(days=2 - number)
+            cards.append(card)
         db.session.commit()
-        return {"user_id": person.id, "card_id": card.id, "reviews": card.reviews}
+        return {"user_id": person.id, "card_ids": [c.id for c in cards], "reviews": [c.reviews for c in cards]}
 
 
 @pytest.fixture
@@ -56,14 +59,15 @@ def answer_posts(live_app):
 
 
 
-def test_week_module_and_review_question_work_offline_and_the_answer_is_sent_once(
+def test_week_module_and_review_questions_work_offline_and_the_answers_are_sent_once(
         phone, live_app, live_server, reader, answer_posts):
     phone.login(EMAIL)
     holder = phone.locator("[data-offline-urls]")
     urls = holder.get_attribute("data-offline-urls").split()
     module_url = next(u for u in urls if u.startswith("/learn/"))
-    assert "/quizzes/review" in urls
-    phone.wait_for_selector("html[data-offline-ready='2']", state="attached", timeout=15000)
+    questions = [f"/quizzes/review/{card_id}" for card_id in reader["card_ids"]]
+    assert "/quizzes/review" in urls and all(q in urls for q in questions)
+    phone.wait_for_selector("html[data-offline-ready='4']", state="attached", timeout=15000)
     module_title = phone.locator("#section-briefing_module .card-module a").inner_text()
 
     phone.context.set_offline(True)
@@ -74,22 +78,28 @@ def test_week_module_and_review_question_work_offline_and_the_answer_is_sent_onc
     phone.goto("/activities")  # a page nobody kept: the offline page, not the browser's error
     assert phone.get_by_role("heading", level=1).inner_text() == "Geen verbinding"
 
-    phone.goto("/quizzes/review")
+    from tests.browser.test_keyboard import wait_until
+    phone.goto("/quizzes/review")  # the session page shows the first due question
     answer_visible_question(phone)
     phone.get_by_role("heading", name="Antwoord bewaard").wait_for()
-    from tests.browser.test_keyboard import wait_until
     wait_until(phone, "() => document.activeElement.textContent === 'Antwoord bewaard'", 5)  # focus follows
+    phone.get_by_role("link", name="Volgende vraag").click()  # the second question, kept on the phone
+    phone.wait_for_url(f"**{questions[1]}")
+    answer_visible_question(phone)
+    phone.get_by_role("heading", name="Antwoord bewaard").wait_for()
+    assert phone.get_by_role("link", name="Volgende vraag").count() == 0  # nothing left to answer offline
     assert answer_posts == []
 
     phone.context.set_offline(False)
     wait_until(phone, "() => document.getElementById('status').textContent.includes('offline gegeven')", 15)
-    assert answer_posts == [f"/quizzes/review/{reader['card_id']}"]
+    assert sorted(answer_posts) == sorted(questions)
     phone.goto("/")  # a page load asks for a replay again: nothing is left to send
     phone.wait_for_timeout(500)
-    assert answer_posts == [f"/quizzes/review/{reader['card_id']}"]
+    assert sorted(answer_posts) == sorted(questions)
     from app.models import ReviewCard
     with live_app.app_context():
-        assert db.session.get(ReviewCard, reader["card_id"]).reviews == reader["reviews"] + 1
+        assert [db.session.get(ReviewCard, card_id).reviews for card_id in reader["card_ids"]] == \
+            [n + 1 for n in reader["reviews"]]
 
 
 def test_logout_clears_the_personal_pages(phone, reader):

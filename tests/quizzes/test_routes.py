@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import AuditLog, QuizAnswer, ReviewCard
 from app.models.core import utcnow
 from app.quizzes import services
+from app.quizzes.routes import REVIEW_KEY
 from tests import factories
 from tests.conftest import HTMX
 from tests.quizzes.conftest import SIMPLE, write_quiz
@@ -198,6 +199,30 @@ def test_review_htmx_fragment(app, client, learner):
     response = client.post(f"/quizzes/review/{card.id}", data={"answer": "false"}, headers=HTMX)
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "Nog niet goed" in body and "Bij GRIP 2 komt het ROT bijeen." in body
+
+
+def test_each_due_question_has_its_own_page_for_offline_review(app, client, learner):
+    cards = [services.review(learner, "alle-typen", q, services.Rating.Again, now=utcnow() - timedelta(days=5))
+             for q in ("t1", "s1")]
+    home = client.get("/").get_data(as_text=True)
+    offline = re.search(r'data-offline-urls="([^"]*)"', home).group(1).split()
+    assert [u for u in offline if u.startswith("/quizzes/review/")] == [f"/quizzes/review/{c.id}" for c in cards]
+
+    page = client.get(f"/quizzes/review/{cards[1].id}").get_data(as_text=True)
+    assert "Herhaling 2 van maximaal 10" in page and f'action="/quizzes/review/{cards[1].id}"' in page
+    # Reading the page (as the service worker does in the background) starts no timed session step.
+    with client.session_transaction() as state:
+        assert not (state.get(REVIEW_KEY) or {}).get("shown")
+
+    client.post(f"/quizzes/review/{cards[1].id}", data={"question_id": "s1", "option": "0"})
+    answered = client.get(f"/quizzes/review/{cards[1].id}")
+    assert answered.status_code == 302 and answered.location.endswith("/quizzes/review")
+    assert "Deze vraag had je al herhaald." in client.get(answered.location).get_data(as_text=True)
+
+
+def test_review_question_page_of_someone_else_is_404(app, client, learner):
+    card = services.review(factories.user(), "alle-typen", "s1", services.Rating.Again, now=utcnow() - timedelta(days=5))
+    assert client.get(f"/quizzes/review/{card.id}").status_code == 404
 
 
 def test_review_session_stops_after_ten(app, client, learner, quiz_dir):
