@@ -29,10 +29,11 @@ def seed_reads(region, today=None) -> int:
             continue
         own = [m for m in modules if m.for_functions(person.function_codes) or not m.functions]
         for module in rng.sample(own, k=min(len(own), rng.randint(1, 5))):
-            if db.session.scalar(db.select(ModuleRead.id).filter_by(user_id=person.id, slug=module.slug)):
-                continue
+            # Draw first, then skip what exists: a second run makes the same draws and adds nothing.
             day = today - timedelta(days=rng.randint(1, 120))
             read_at = datetime.combine(day, time(hour=rng.randint(7, 21), minute=rng.randint(0, 59)))
+            if db.session.scalar(db.select(ModuleRead.id).filter_by(user_id=person.id, slug=module.slug)):
+                continue
             db.session.add(ModuleRead(user_id=person.id, slug=module.slug, read_at=read_at))
             record_entry(person.id, "module_read", day, f"Microlearning: {module.title}", source="module",
                          source_ref=module.slug, commit=False)

@@ -13,6 +13,22 @@ def _counts():
             for m in (User, Function, Competency, Norm)}
 
 
+def _rows_per_table():
+    with db.engine.connect() as conn:
+        return {table.name: conn.scalar(db.select(db.func.count()).select_from(table))
+                for table in db.metadata.sorted_tables}
+
+
+def test_a_second_seed_adds_nothing_to_any_table(app, runner):
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    first = _rows_per_table()
+    second = runner.invoke(args=["demo", "seed"])
+    assert second.exit_code == 0, second.output
+    changed = {name: (n, after) for (name, n), after in zip(first.items(), _rows_per_table().values()) if n != after}
+    assert changed == {}
+    assert "nieuwe accounts 0" in second.output
+
+
 def test_seed_creates_contract_accounts_and_is_idempotent(app, runner):
     first = runner.invoke(args=["demo", "seed"])
     assert first.exit_code == 0, first.output
