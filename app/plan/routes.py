@@ -89,12 +89,17 @@ def add_goal(year):
     return _done(year, "Leerdoel toegevoegd.")
 
 
+def _refuse_foreign(object_type: str, object_id: int):
+    """Someone else's (or no) object: logged, and answered as if it did not exist."""
+    audit.record(current_user, "plan_foreign_id", object_type=object_type, object_id=object_id)
+    db.session.commit()
+    abort(404)
+
+
 def _own_goal(goal_id: int):
     goal = services.own_goal(current_user, goal_id)
     if goal is None:
-        audit.record(current_user, "plan_foreign_id", object_type="plan_goal", object_id=goal_id)
-        db.session.commit()
-        abort(404)
+        _refuse_foreign("plan_goal", goal_id)
     return goal
 
 
@@ -153,9 +158,7 @@ def choose_competency(year):
 def remove_competency(pc_id):
     pc = services.own_plan_competency(current_user, pc_id)
     if pc is None:
-        audit.record(current_user, "plan_foreign_id", object_type="plan_competency", object_id=pc_id)
-        db.session.commit()
-        abort(404)
+        _refuse_foreign("plan_competency", pc_id)
     year = pc.plan.year
     try:
         services.remove_competency(current_user, pc)
@@ -240,9 +243,7 @@ def decide(pc_id):
 def _person_in_region(user_id: int) -> User:
     person = db.session.get(User, user_id)
     if person is None or person.region_id != current_user.region_id:
-        audit.record(current_user, "plan_foreign_id", object_type="user", object_id=user_id)
-        db.session.commit()
-        abort(404)
+        _refuse_foreign("user", user_id)
     return person
 
 
