@@ -14,11 +14,11 @@ from app.web import render
 @bp.route("/author/quizzes")
 @role_required("author", "admin")
 def quiz_index():
-    from app.quizzes.validate import validate_quiz_dir
+    from app.quizzes.validate import quiz_warnings, validate_quiz_dir
     from flask import current_app
 
     quiz_set = services.quiz_set()
-    problems = validate_quiz_dir(current_app.config["QUIZ_DIR"])
+    problems = validate_quiz_dir(current_app.config["QUIZ_DIR"]) + quiz_warnings(current_app.config["QUIZ_DIR"])
     return render("author/quiz_index.html", quizzes=list(quiz_set.quizzes.values()), problems=problems,
                   minimum=services.MIN_PEOPLE_FOR_STATISTICS)
 

@@ -14,13 +14,20 @@ def check() -> None:
     from app.content import display_path, run_checks
     from app.content.catalogue import get_catalogue
 
-    problems = run_checks(current_app)
+    found = run_checks(current_app)
+    problems = [p for p in found if not p.warning]
+    warnings = [p for p in found if p.warning]   # shown, but they do not fail the check
     for problem in problems:
         click.echo(str(problem))
     if problems:
+        for warning in warnings:
+            click.echo(str(warning))
         count = len(problems)
         click.echo(f"{count} {'probleem' if count == 1 else 'problemen'} gevonden.", err=True)
         raise SystemExit(1)
     catalogue = get_catalogue()
+    note = f" ({len(warnings)} {'waarschuwing' if len(warnings) == 1 else 'waarschuwingen'} hieronder)" if warnings else ""
     click.echo(f"Geen problemen: {len(catalogue.modules)} modules in {display_path(catalogue.root)} "
-               f"en de quizzen in {display_path(current_app.config['QUIZ_DIR'])} zijn in orde.")
+               f"en de quizzen in {display_path(current_app.config['QUIZ_DIR'])} zijn in orde{note}.")
+    for warning in warnings:
+        click.echo(str(warning))

@@ -12,6 +12,7 @@ class Problem:
     path: str
     line: int
     message: str
+    warning: bool = False       # shown, but `content check` still exits 0
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"

@@ -33,9 +33,12 @@ def _register_content_tools(app):
             from flask import current_app
 
             from app.content import display_path
-            from app.quizzes.validate import validate_quiz_dir
-            return [Problem(display_path(path), line, message)
-                    for path, line, message in validate_quiz_dir(current_app.config["QUIZ_DIR"])]
+            from app.quizzes.validate import quiz_warnings, validate_quiz_dir
+            directory = current_app.config["QUIZ_DIR"]
+            return ([Problem(display_path(path), line, message)
+                     for path, line, message in validate_quiz_dir(directory)]
+                    + [Problem(display_path(path), line, message, warning=True)
+                       for path, line, message in quiz_warnings(directory)])
         register_checker(app, check_quizzes)
     group = app.cli.commands.get("content")
     if group is None:

@@ -51,6 +51,7 @@ class Quiz:
     competencies: tuple[str, ...] = ()
     functions: tuple[str, ...] = ()
     description: str = ""
+    source: str = ""        # where the questions come from (policy paragraph, course); end screen
     path: str = ""
     # Lines of the codes, for `content check` messages about unknown codes.
     code_lines: dict = field(default_factory=dict, compare=False, hash=False)
@@ -182,6 +183,8 @@ def _build_quiz(name: str, data: _Lines, problems: list) -> Quiz | None:
             problem(data.lines.get(key, data.line), f"'{key}' moet een lijst van codes zijn, zoals [crisisdiagnose]")
         else:
             code_lines[key] = list(zip(codes, data.lines.get(f"{key}[]", [data.lines.get(key, data.line)] * len(codes))))
+    if data.get("source") is not None and not _text(data.get("source")):
+        problem(data.lines.get("source", data.line), "'source' moet een tekst zijn, zoals \"OTO-beleidsplan, §4.4\"")
     raw_questions = data.get("questions")
     questions = []
     if not isinstance(raw_questions, list) or not raw_questions:
@@ -208,7 +211,8 @@ def _build_quiz(name: str, data: _Lines, problems: list) -> Quiz | None:
     return Quiz(slug=slug, title=title, questions=tuple(questions),
                 competencies=tuple(c for c, _ in code_lines.get("competencies", [])),
                 functions=tuple(c for c, _ in code_lines.get("functions", [])),
-                description=_text(data.get("description")) or "", path=name, code_lines=code_lines)
+                description=_text(data.get("description")) or "", source=_text(data.get("source")) or "",
+                path=name, code_lines=code_lines)
 
 
 def _build_question(raw: _Lines, number: int, problem) -> Question | None:

@@ -65,3 +65,9 @@ def validate_quiz_dir(path, competencies: set[str] | None = None,
             if functions and code not in functions:
                 problems.append((quiz.path, line, f"onbekende functie '{code}'"))
     return sorted(problems)
+
+
+def quiz_warnings(path) -> list[tuple[str, int, str]]:
+    """What an author should fix but that does not stop a quiz: for now a missing `source`."""
+    return sorted((quiz.path, 1, "waarschuwing: 'source' ontbreekt; zet erbij waar de vragen vandaan komen")
+                  for quiz in load_dir(path).quizzes.values() if not quiz.source)

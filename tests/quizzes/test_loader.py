@@ -3,6 +3,7 @@ import os
 
 from app.quizzes.loader import load_dir
 from app.quizzes.validate import validate_quiz_dir
+from tests.content.helpers import content_dir  # noqa: F401
 from tests.quizzes.conftest import SIMPLE, write_quiz
 
 
@@ -129,3 +130,24 @@ def test_content_check_lists_quiz_problems(app, runner, quiz_dir):
     assert "stuk.yaml:7: vraag 1 (q1): een 'single'-vraag heeft precies één juiste optie (nu 0)" in result.output
     help_text = runner.invoke(args=["content", "--help"]).output
     assert "check" in help_text and "import-gift" in help_text and "export-gift" in help_text
+
+
+def test_source_is_read_and_a_missing_one_is_only_a_warning(app, runner, content_dir):
+    from app.quizzes.validate import quiz_warnings
+    quizzes = content_dir.parent / "quizzes"
+    write_quiz(quizzes, "bron.yaml", SIMPLE.format(slug="bron", title="Bron").replace(
+        "questions:", 'source: "OTO-beleidsplan Twente 2026-2029, §4.4"\nquestions:'))
+    write_quiz(quizzes, "zonder.yaml", SIMPLE.format(slug="zonder", title="Zonder"))
+    write_quiz(quizzes, "lijst.yaml", SIMPLE.format(slug="lijst", title="Lijst").replace(
+        "questions:", "source: [geen, tekst]\nquestions:"))
+    quiz_set = load_dir(quizzes)
+    assert quiz_set.quizzes["bron"].source == "OTO-beleidsplan Twente 2026-2029, §4.4"
+    assert quiz_set.quizzes["zonder"].source == ""
+    assert (4, "'source' moet een tekst zijn, zoals \"OTO-beleidsplan, §4.4\"") in messages(quiz_set.problems)
+    warnings = messages(quiz_warnings(quizzes))
+    assert warnings == [(1, "waarschuwing: 'source' ontbreekt; zet erbij waar de vragen vandaan komen")]
+    (quizzes / "lijst.yaml").unlink()
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 0, result.output  # a warning alone does not fail the check
+    assert "zonder.yaml:1: waarschuwing: 'source' ontbreekt" in result.output
+    assert "bron.yaml" not in result.output

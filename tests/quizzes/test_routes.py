@@ -62,6 +62,7 @@ def test_full_attempt_without_javascript(client, learner):
     assert "Je had 4 van de 5 vragen in één keer goed." in summary
     assert "Later nog eens" in summary and "Lees nog eens na" in summary
     assert "/learn" in summary  # links to read up on the competencies missed
+    assert "Bron: Testbron, §1" in summary  # the quiz's `source`
 
 
 def test_htmx_answer_swaps_in_feedback_fragment(client, learner):
