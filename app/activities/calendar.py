@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from icalendar import Calendar, Event
 
-from app.activities.services import TZ
+from app.activities.base import TZ
 
 
 def feed(user, registrations, url_for_activity) -> bytes:

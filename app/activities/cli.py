@@ -20,9 +20,9 @@ def solve(instance):
 @allocation_cli.command("close-due")
 def close_due():
     """Voer de toewijzing uit voor elke ronde waarvan de inschrijving gesloten is (cron)."""
-    from app.activities import services
+    from app.activities import rounds
 
-    done = services.close_due_rounds()
+    done = rounds.close_due_rounds()
     for rnd in done:
         click.echo(f"{rnd.name}: toegewezen met lot {rnd.seed}")
     click.echo(f"{len(done)} ronde(s) toegewezen.")
@@ -31,14 +31,14 @@ def close_due():
 @activities_cli.command("remind")
 def remind():
     """Stuur de herinnering (met feedup-vraag) voor activiteiten van morgen (dagelijks via cron)."""
-    from app.activities import services
+    from app.activities import registration
 
-    click.echo(f"{services.send_reminders()} herinnering(en) in de outbox.")
+    click.echo(f"{registration.send_reminders()} herinnering(en) in de outbox.")
 
 
 @activities_cli.command("expire-offers")
 def expire_offers():
     """Verlopen wachtlijstaanbiedingen gaan naar de volgende op de wachtlijst (elk kwartier via cron)."""
-    from app.activities import services
+    from app.activities import registration
 
-    click.echo(f"{services.expire_offers()} aanbieding(en) verlopen.")
+    click.echo(f"{registration.expire_offers()} aanbieding(en) verlopen.")

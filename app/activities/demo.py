@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from app.activities import services
+from app.activities import base, management, registration, rounds
 from app.extensions import db
 from app.models import (Activity, ActivitySeat, Competency, Function, Registration, RegistrationRound,
                         RoundPreference, User)
@@ -93,14 +93,14 @@ def _rank_requests(rnd, people, rng, share, max_items=4) -> None:
     for user in people:
         if rng.random() > share:
             continue
-        options = [a for a in rnd.activities if services.seat_for(user, a) is not None and not a.unannounced]
+        options = [a for a in rnd.activities if registration.seat_for(user, a) is not None and not a.unannounced]
         if not options:
             continue
         chosen = rng.sample(options, min(len(options), rng.randint(2, max_items)))
         for rank, activity in enumerate(chosen, start=1):
-            if services.registration_of(user, activity) is None:
+            if registration.registration_of(user, activity) is None:
                 db.session.add(Registration(user_id=user.id, activity_id=activity.id, rank=rank,
-                                            status="requested", function_id=services.seat_for(user, activity).function_id))
+                                            status="requested", function_id=registration.seat_for(user, activity).function_id))
         if len(chosen) > 2 and rng.random() < 0.4 and db.session.scalar(
                 db.select(RoundPreference).filter_by(round_id=rnd.id, user_id=user.id)) is None:
             db.session.add(RoundPreference(round_id=rnd.id, user_id=user.id, max_seats=2))
@@ -110,7 +110,7 @@ def _rank_requests(rnd, people, rng, share, max_items=4) -> None:
 def seed_activities(region) -> int:
     rng = random.Random(7)
     today = date.today()
-    now = services.local_now()
+    now = base.local_now()
     key_functions = _key_functions(region)
     codes_to_ids = {f.code: f.id for f in db.session.scalars(
         db.select(Function).where(Function.region_id == region.id))}
@@ -151,13 +151,13 @@ def seed_activities(region) -> int:
     if autumn.ran_at is None:
         _rank_requests(autumn, functionaries, rng, share=0.9)
         db.session.commit()
-        services.run_allocation(autumn, None, now=datetime(2026, 8, 20, 17, 0))
+        rounds.run_allocation(autumn, None, now=datetime(2026, 8, 20, 17, 0))
         # Attendance for what already happened.
         for activity in autumn.activities:
             if activity.ends_at < now:
-                regs = services.attendance_list(activity)
+                regs = management.attendance_list(activity)
                 present = {r.user_id for i, r in enumerate(regs) if i % 5 != 4}
-                services.record_attendance(activity, present, None, now=now)
+                management.record_attendance(activity, present, None, now=now)
         # One cancellation after the allocation: the seat is offered to the first on the waitlist.
         _demo_cancellation(autumn, now, getattr(demo_person, "id", 0))
 
@@ -179,5 +179,5 @@ def _demo_cancellation(rnd, now, keep_user_id) -> None:
                 Registration.activity_id == activity.id, Registration.status == "waitlisted",
                 Registration.function_id == holder.function_id).limit(1))
             if waiting is not None:
-                services.cancel_registration(holder.user, holder, now=now)
+                registration.cancel_registration(holder.user, holder, now=now)
                 return

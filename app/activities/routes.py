@@ -7,7 +7,7 @@ from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from app import audit
-from app.activities import bp, calendar, services
+from app.activities import base, bp, calendar, management, registration, rounds
 from app.activities.forms import ActivityForm, RoundForm
 from app.auth.permissions import role_required
 from app.extensions import db
@@ -31,12 +31,12 @@ def wall_nl(value, fmt="d MMMM yyyy HH:mm"):
 @bp.app_context_processor
 def labels():
     return {"registration_labels": STATUS_LABELS, "round_state_labels": ROUND_STATES,
-            "now_local": services.local_now()}
+            "now_local": base.local_now()}
 
 
 def _activity(activity_id: int) -> Activity:
     activity = db.session.get(Activity, activity_id)
-    if activity is None or not services.visible_to(current_user, activity):
+    if activity is None or not registration.visible_to(current_user, activity):
         abort(404)
     return activity
 
@@ -49,7 +49,7 @@ def _round(round_id: int) -> RegistrationRound:
 
 
 def _own_registration(registration_id: int):
-    reg = services.own_registration(current_user, registration_id)
+    reg = registration.own_registration(current_user, registration_id)
     if reg is None:
         audit.record(current_user, "registration_denied", object_type="registration", object_id=registration_id)
         db.session.commit()
@@ -73,13 +73,13 @@ def index():
     kind = request.args.get("kind", "")[:40] or None
     competency = request.args.get("competency", "")[:60] or None
     month = request.args.get("month", "")[:7] or None
-    items = services.catalogue(current_user, kind, competency, month)
+    items = registration.catalogue(current_user, kind, competency, month)
     return render("activities/index.html", "activities/_list.html", items=items,
-                  kinds=services.kind_names(current_user.region_id),
-                  competencies=services.competency_names(current_user.region_id),
-                  months=[(m, date(int(m[:4]), int(m[5:]), 1)) for m in services.catalogue_months(current_user)],
+                  kinds=base.kind_names(current_user.region_id),
+                  competencies=base.competency_names(current_user.region_id),
+                  months=[(m, date(int(m[:4]), int(m[5:]), 1)) for m in registration.catalogue_months(current_user)],
                   filters={"kind": kind or "", "competency": competency or "", "month": month or ""},
-                  rounds=services.open_rounds(current_user))
+                  rounds=rounds.open_rounds(current_user))
 
 
 @bp.route("/activities/<int:activity_id>")
@@ -92,14 +92,14 @@ def detail(activity_id):
 def _detail(activity, status=200, message=None):
     from app.markdown import render as markdown
 
-    reg = services.registration_of(current_user, activity)
+    reg = registration.registration_of(current_user, activity)
     return render("activities/detail.html", "activities/_registration.html", status=status,
-                  activity=activity, reg=reg, seat=services.seat_for(current_user, activity),
-                  state=services.registration_state(activity), message=message, is_error=status == 422,
-                  waitlist_rank=services.waitlist_rank(reg) if reg else None,
+                  activity=activity, reg=reg, seat=registration.seat_for(current_user, activity),
+                  state=registration.registration_state(activity), message=message, is_error=status == 422,
+                  waitlist_rank=registration.waitlist_rank(reg) if reg else None,
                   description=markdown(activity.description or ""),
-                  kinds=services.kind_names(activity.region_id),
-                  competencies=services.competency_names(activity.region_id))
+                  kinds=base.kind_names(activity.region_id),
+                  competencies=base.competency_names(activity.region_id))
 
 
 @bp.route("/activities/<int:activity_id>/register", methods=["POST"])
@@ -107,9 +107,9 @@ def _detail(activity, status=200, message=None):
 def register(activity_id):
     activity = _activity(activity_id)
     try:
-        _reg, message = services.register(current_user, activity)
+        _reg, message = registration.register(current_user, activity)
         category, status = "success", 200
-    except services.RegistrationError as exc:
+    except base.RegistrationError as exc:
         message, category, status = str(exc), "error", 422
     db.session.expire_all()
     if is_htmx():
@@ -123,11 +123,11 @@ def register(activity_id):
 @login_required
 def registration_action(registration_id, action):
     reg = _own_registration(registration_id)
-    fn = {"cancel": services.cancel_registration, "accept": services.accept_offer,
-          "decline": services.decline_offer}[action]
+    fn = {"cancel": registration.cancel_registration, "accept": registration.accept_offer,
+          "decline": registration.decline_offer}[action]
     try:
         message, category = fn(current_user, reg), "success"
-    except services.RegistrationError as exc:
+    except base.RegistrationError as exc:
         message, category = str(exc), "error"
     db.session.expire_all()
     if is_htmx() and request.form.get("from") == "detail":
@@ -139,23 +139,23 @@ def registration_action(registration_id, action):
 @bp.route("/activities/mine")
 @login_required
 def mine():
-    return render("activities/mine.html", registrations=services.my_registrations(current_user),
-                  waitlist_rank=services.waitlist_rank)
+    return render("activities/mine.html", registrations=registration.my_registrations(current_user),
+                  waitlist_rank=registration.waitlist_rank)
 
 
 # --- Registration rounds ------------------------------------------------------------------------
 
 def _round_context(rnd, message=None):
-    ctx = {"rnd": rnd, "state": rnd.state(services.local_now()), "message": message,
-           "kinds": services.kind_names(rnd.region_id)}
+    ctx = {"rnd": rnd, "state": rnd.state(base.local_now()), "message": message,
+           "kinds": base.kind_names(rnd.region_id)}
     if ctx["state"] == "open":
-        ctx.update(ranking=services.ranking(current_user, rnd),
-                   candidates=services.round_candidates(current_user, rnd),
-                   max_seats=services.max_seats(current_user, rnd),
-                   max_choices=services.MAX_SEATS_CHOICES)
+        ctx.update(ranking=rounds.ranking(current_user, rnd),
+                   candidates=rounds.round_candidates(current_user, rnd),
+                   max_seats=rounds.max_seats(current_user, rnd),
+                   max_choices=rounds.MAX_SEATS_CHOICES)
     if ctx["state"] == "allocated":
-        ctx["outcome"] = services.outcome_for(current_user, rnd)
-    if services.is_coordinator(current_user):
+        ctx["outcome"] = rounds.outcome_for(current_user, rnd)
+    if base.is_coordinator(current_user):
         ctx["people_count"] = len({r.user_id for a in rnd.activities for r in _round_regs(a)})
     return ctx
 
@@ -182,16 +182,16 @@ def ranking_action(round_id, action):
     try:
         activity_id = int(request.form.get("activity_id", "0") or 0)
         if action == "add":
-            message = services.add_to_ranking(current_user, rnd, _activity(activity_id))
+            message = rounds.add_to_ranking(current_user, rnd, _activity(activity_id))
         elif action == "remove":
-            message = services.remove_from_ranking(current_user, rnd, activity_id)
+            message = rounds.remove_from_ranking(current_user, rnd, activity_id)
         elif action in ("up", "down"):
-            message = services.move_in_ranking(current_user, rnd, activity_id, -1 if action == "up" else 1)
+            message = rounds.move_in_ranking(current_user, rnd, activity_id, -1 if action == "up" else 1)
         else:
-            message = services.set_max_seats(current_user, rnd, int(request.form.get("max_seats", "0") or 0))
+            message = rounds.set_max_seats(current_user, rnd, int(request.form.get("max_seats", "0") or 0))
         category, status = "success", 200
     except ValueError as exc:   # RegistrationError, or a malformed number
-        message = str(exc) if isinstance(exc, services.RegistrationError) else "Kies een geldig aantal."
+        message = str(exc) if isinstance(exc, base.RegistrationError) else "Kies een geldig aantal."
         category, status = "error", 422
     if is_htmx():
         return render("activities/round.html", "activities/_ranking.html", status=status,
@@ -205,10 +205,10 @@ def ranking_action(round_id, action):
 def run_round(round_id):
     rnd = _round(round_id)
     try:
-        result = services.run_allocation(rnd, current_user)
+        result = rounds.run_allocation(rnd, current_user)
         flash(f"Toewijzing uitgevoerd: {len(result['assignments'])} plaatsen verdeeld, lot "
               f"{rnd.seed}.", "success")
-    except services.RegistrationError as exc:
+    except base.RegistrationError as exc:
         flash(str(exc), "error")
     return redirect(url_for("activities.round_page", round_id=round_id))
 
@@ -230,11 +230,11 @@ def new_round():
     form = RoundForm()
     if form.validate_on_submit():
         try:
-            rnd = services.create_round(current_user.region_id, form.name.data, form.opens_at.data,
+            rnd = management.create_round(current_user.region_id, form.name.data, form.opens_at.data,
                                         form.closes_at.data, current_user)
             flash(f"Inschrijfronde {rnd.name} aangemaakt.", "success")
             return redirect(url_for("activities.manage"))
-        except services.RegistrationError as exc:
+        except base.RegistrationError as exc:
             form.form_errors.append(str(exc))
     status = 422 if request.method == "POST" else 200
     return render("activities/round_form.html", status=status, form=form)
@@ -248,21 +248,21 @@ def manage():
     activities = db.session.scalars(db.select(Activity).where(Activity.region_id == current_user.region_id)
                                     .order_by(Activity.starts_at)).all()
     show_past = request.args.get("past") == "1"
-    now = services.local_now()
+    now = base.local_now()
     if not show_past:
         activities = [a for a in activities if a.ends_at >= now - timedelta(days=14)]
     return render("activities/manage.html", activities=activities, now=now, show_past=show_past,
-                  rounds=services.region_rounds(current_user.region_id),
-                  kinds=services.kind_names(current_user.region_id))
+                  rounds=management.region_rounds(current_user.region_id),
+                  kinds=base.kind_names(current_user.region_id))
 
 
 def _activity_form(activity=None):
     form = ActivityForm(obj=activity)
     region_id = current_user.region_id
-    form.kind.choices = [(c, n) for c, n in sorted(services.kind_names(region_id).items(), key=lambda kv: kv[1])]
-    form.competencies.choices = sorted(services.competency_names(region_id).items(), key=lambda kv: kv[1])
+    form.kind.choices = [(c, n) for c, n in sorted(base.kind_names(region_id).items(), key=lambda kv: kv[1])]
+    form.competencies.choices = sorted(base.competency_names(region_id).items(), key=lambda kv: kv[1])
     form.round_id.choices = [("", "Direct inschrijven (wie het eerst komt)")] + [
-        (str(r.id), f"Inschrijfronde {r.name}") for r in services.region_rounds(region_id) if not r.frozen
+        (str(r.id), f"Inschrijfronde {r.name}") for r in management.region_rounds(region_id) if not r.frozen
         or (activity is not None and activity.round_id == r.id)]
     if request.method == "GET" and activity is not None:
         form.round_id.data = str(activity.round_id or "")
@@ -270,7 +270,7 @@ def _activity_form(activity=None):
 
 
 def _seat_inputs(activity):
-    functions = services.region_functions(current_user.region_id)
+    functions = base.region_functions(current_user.region_id)
     current = {s.function_id: s.seats for s in activity.seat_rows} if activity else {}
     rows, errors, seats = [], [], {}
     for f in functions:
@@ -294,10 +294,10 @@ def _edit(activity):
                         organiser=form.organiser.data or "", competencies=list(form.competencies.data or []),
                         round_id=int(form.round_id.data) if form.round_id.data else None)
             try:
-                saved = services.save_activity(activity, current_user.region_id, data, seats, current_user)
+                saved = management.save_activity(activity, current_user.region_id, data, seats, current_user)
                 flash(f"{saved.title} is opgeslagen.", "success")
                 return redirect(url_for("activities.detail", activity_id=saved.id))
-            except services.RegistrationError as exc:
+            except base.RegistrationError as exc:
                 db.session.rollback()
                 form.form_errors.append(str(exc))
         form.form_errors.extend(seat_errors)
@@ -323,9 +323,9 @@ def edit(activity_id):
 def cancel(activity_id):
     activity = _activity(activity_id)
     try:
-        told = services.cancel_activity(activity, current_user)
+        told = management.cancel_activity(activity, current_user)
         flash(f"{activity.title} is geannuleerd; {told} ingeschrevenen kregen bericht.", "success")
-    except services.RegistrationError as exc:
+    except base.RegistrationError as exc:
         flash(str(exc), "error")
     return redirect(url_for("activities.detail", activity_id=activity_id))
 
@@ -333,7 +333,7 @@ def cancel(activity_id):
 @bp.route("/activities/<int:activity_id>/duplicate", methods=["POST"])
 @role_required("coordinator", "admin")
 def duplicate(activity_id):
-    copy = services.duplicate_activity(_activity(activity_id), current_user)
+    copy = management.duplicate_activity(_activity(activity_id), current_user)
     flash("Kopie gemaakt. Pas datum en titel aan.", "success")
     return redirect(url_for("activities.edit", activity_id=copy.id))
 
@@ -346,15 +346,15 @@ def attendance(activity_id):
     if request.method == "POST":
         ticked = {int(v) for v in request.form.getlist("attended") if v.isdigit()}
         try:
-            present, absent = services.record_attendance(activity, ticked, current_user)
+            present, absent = management.record_attendance(activity, ticked, current_user)
             flash(f"Aanwezigheid opgeslagen: {present} aanwezig, {absent} afwezig.", "success")
             return redirect(url_for("activities.attendance", activity_id=activity_id))
-        except services.RegistrationError as exc:
+        except base.RegistrationError as exc:
             flash(str(exc), "error")
             status = 422
     return render("activities/attendance.html", status=status, activity=activity,
-                  registrations=services.attendance_list(activity),
-                  started=activity.starts_at <= services.local_now())
+                  registrations=management.attendance_list(activity),
+                  started=activity.starts_at <= base.local_now())
 
 
 # --- Calendar feed ------------------------------------------------------------------------------
@@ -382,7 +382,7 @@ def calendar_feed(token):
         if 16 <= len(token) <= 64 else None
     if user is None:
         abort(404)
-    body = calendar.feed(user, services.calendar_registrations(user),
+    body = calendar.feed(user, registration.calendar_registrations(user),
                          lambda a: url_for("activities.detail", activity_id=a.id, _external=True))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="paraat.ics"'

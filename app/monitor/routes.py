@@ -22,7 +22,7 @@ ROLES = ("coordinator", "admin")
 
 def _now() -> datetime:
     try:
-        from app.activities.services import local_now
+        from app.activities.base import local_now
         return local_now()
     except ImportError:
         return datetime.now().replace(microsecond=0)

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app.activities import services
+from app.activities import base, registration, rounds
 from app.extensions import db
 from app.models import Activity, ActivitySeat, RegistrationRound
 from tests import factories
@@ -44,16 +44,18 @@ def needs(monkeypatch):
         plan: dict = {}
     n = Needs()
     n.deficit, n.plan = {}, {}
-    monkeypatch.setattr(services, "deficits_for",
+    monkeypatch.setattr(rounds, "deficits_for",
                         lambda ids, year: {i: dict(n.deficit.get(i, {})) for i in ids})
-    monkeypatch.setattr(services, "user_deficits", lambda user, today=None: dict(n.deficit.get(user.id, {})))
-    monkeypatch.setattr(services, "plan_competencies", lambda user, year: list(n.plan.get(user.id, [])))
+    monkeypatch.setattr(registration, "user_deficits", lambda user, today=None: dict(n.deficit.get(user.id, {})))
+    for module in (registration, rounds):
+        monkeypatch.setattr(module, "plan_competencies", lambda user, year: list(n.plan.get(user.id, [])))
     return n
 
 
 @pytest.fixture
 def clock(monkeypatch):
-    """services.local_now() pinned to NOW (the routes use it as their default)."""
+    """base.local_now() pinned to NOW (the routes use it as their default)."""
     state = {"now": NOW}
-    monkeypatch.setattr(services, "local_now", lambda: state["now"])
+    for module in (base, registration):
+        monkeypatch.setattr(module, "local_now", lambda: state["now"])
     return state

@@ -1,7 +1,7 @@
 """No overbooking: 200 people at once for the last seats, against the real database (SQLite file, PostgreSQL)."""
 import threading
 
-from app.activities import services
+from app.activities import registration
 from app.extensions import db
 from app.models import Activity, ActivitySeat, Registration, User
 from tests import factories
@@ -21,7 +21,7 @@ def _hammer(app, jobs):
             with app.app_context():
                 barrier.wait(timeout=60)
                 user, activity = db.session.get(User, user_id), db.session.get(Activity, activity_id)
-                reg, _message = services.register(user, activity, NOW)
+                reg, _message = registration.register(user, activity, NOW)
                 results.append((user_id, reg.status))
                 db.session.remove()
         except Exception as exc:  # any leak is a failure of the test, reported below

@@ -95,8 +95,8 @@ def test_register_with_htmx_returns_fragment_and_double_tap_is_friendly(client, 
 def test_someone_elses_registration_is_404_and_logged(app, client, person):
     activity = make_activity(seats={"OL": 2})
     other = factories.user()
-    from app.activities import services
-    reg, _ = services.register(other, activity, NOW)
+    from app.activities import management, registration, rounds
+    reg, _ = registration.register(other, activity, NOW)
     response = client.post(f"/activities/registrations/{reg.id}/cancel")
     assert response.status_code == 404
     db.session.expire_all()
@@ -105,15 +105,15 @@ def test_someone_elses_registration_is_404_and_logged(app, client, person):
 
 
 def test_offer_accept_from_my_registrations(client, person):
-    from app.activities import services
+    from app.activities import management, registration, rounds
     activity = make_activity(seats={"OL": 1})
     holder = factories.user()
-    held, _ = services.register(holder, activity, NOW)
-    services.register(person, activity, NOW)
-    services.cancel_registration(holder, held, NOW)
+    held, _ = registration.register(holder, activity, NOW)
+    registration.register(person, activity, NOW)
+    registration.cancel_registration(holder, held, NOW)
     page = text(client.get("/activities/mine"))
     assert "Plaats aangeboden" in page
-    reg = services.registration_of(person, activity)
+    reg = registration.registration_of(person, activity)
     response = client.post(f"/activities/registrations/{reg.id}/accept")
     assert response.status_code == 302
     db.session.expire_all()
@@ -159,14 +159,14 @@ def test_round_of_other_region_is_404(client, person):
 
 
 def test_outcome_page_explains_in_dutch_and_publishes_seed(app, client, person, needs):
-    from app.activities import services
+    from app.activities import management, registration, rounds
     rnd = make_round()
     a = make_activity("Oefening A", rnd=rnd, seats={"OL": 1})
     rival = factories.user()
     for user in (person, rival):
-        services.add_to_ranking(user, rnd, a, NOW)
+        rounds.add_to_ranking(user, rnd, a, NOW)
     needs.deficit[rival.id] = {"multi_exercise": 2}
-    services.run_allocation(rnd, None, NOW)
+    rounds.run_allocation(rnd, None, NOW)
     page = text(client.get(f"/activities/rounds/{rnd.id}"))
     assert "Jouw voorrang: geen tekort, geen competentiematch, lot" in page
     assert "de laatste plaats ging naar voorrang: 2 tekort" in page
@@ -220,9 +220,9 @@ def test_coordinator_form_errors_are_422(client, coordinator):
 
 
 def test_coordinator_cancels_duplicates_and_cannot_touch_other_region(client, coordinator):
-    from app.activities import services
+    from app.activities import management, registration, rounds
     activity = make_activity(seats={"OL": 2})
-    services.register(factories.user(), activity, NOW)
+    registration.register(factories.user(), activity, NOW)
     assert client.post(f"/activities/{activity.id}/cancel").status_code == 302
     assert db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.subject == "Geannuleerd: Multi-oefening"))
     response = client.post(f"/activities/{activity.id}/duplicate")
@@ -232,10 +232,10 @@ def test_coordinator_cancels_duplicates_and_cannot_touch_other_region(client, co
 
 
 def test_coordinator_runs_round_once_and_downloads_instance(app, client, coordinator, needs):
-    from app.activities import services
+    from app.activities import management, registration, rounds
     rnd = make_round()
     a = make_activity("Oefening A", rnd=rnd, seats={"OL": 1})
-    services.add_to_ranking(factories.user(), rnd, a, NOW)
+    rounds.add_to_ranking(factories.user(), rnd, a, NOW)
     response = client.post(f"/activities/rounds/{rnd.id}/run", follow_redirects=True)
     assert "Toewijzing uitgevoerd: 1 plaatsen verdeeld" in text(response)
     again = client.post(f"/activities/rounds/{rnd.id}/run", follow_redirects=True)
@@ -268,12 +268,12 @@ def test_round_creation(client, coordinator):
 # --- calendar ------------------------------------------------------------------------------------
 
 def test_ical_feed_is_valid_and_has_required_properties(client, person):
-    from app.activities import services
+    from app.activities import management, registration, rounds
     activity = make_activity(seats={"OL": 2}, starts_at=datetime(2027, 1, 14, 13))
     gone = make_activity("Gaat niet door", seats={"OL": 2}, starts_at=datetime(2027, 1, 21, 13))
-    services.register(person, activity, NOW)
-    services.register(person, gone, NOW)
-    services.cancel_activity(gone, None, NOW)
+    registration.register(person, activity, NOW)
+    registration.register(person, gone, NOW)
+    management.cancel_activity(gone, None, NOW)
     response = client.get(f"/calendar/{person.calendar_token}.ics")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     cal = Calendar.from_ical(response.data)
@@ -328,7 +328,7 @@ def test_cli_solve_prints_result(runner, tmp_path):
 
 
 def test_cli_close_due_expire_and_remind(app, runner, clock, needs):
-    from app.activities import services
+    from app.activities import management, registration, rounds
     rnd = make_round(closes_at=datetime.now() - timedelta(hours=1), opens_at=datetime.now() - timedelta(days=9))
     a = make_activity("Oefening A", rnd=rnd, starts_at=datetime.now() + timedelta(days=20))
     person = factories.user()
@@ -341,4 +341,4 @@ def test_cli_close_due_expire_and_remind(app, runner, clock, needs):
     assert "0 ronde(s)" in runner.invoke(args=["allocation", "close-due"]).output
     assert runner.invoke(args=["activities", "expire-offers"]).exit_code == 0
     assert "herinnering" in runner.invoke(args=["activities", "remind"]).output
-    assert services.registration_of(person, a).status == "assigned"
+    assert registration.registration_of(person, a).status == "assigned"

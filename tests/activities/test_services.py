@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from app.activities import services
+from app.activities import base, management, registration, rounds
 from app.allocation import solve, validate
 from app.extensions import db
 from app.models import ActivitySeat, AuditLog, OutboxMessage, PortfolioEntry, Registration
@@ -28,74 +28,74 @@ def taken(activity):
 def test_register_takes_free_seats_then_waitlists(app):
     activity = make_activity(seats={"OL": 1})
     first, second, third = (factories.user() for _ in range(3))
-    reg, message = services.register(first, activity, NOW)
+    reg, message = registration.register(first, activity, NOW)
     assert reg.status == "assigned" and "ingeschreven" in message
-    reg2, message2 = services.register(second, activity, NOW)
-    reg3, _ = services.register(third, activity, NOW)
+    reg2, message2 = registration.register(second, activity, NOW)
+    reg3, _ = registration.register(third, activity, NOW)
     assert reg2.status == "waitlisted" and "wachtlijst, plaats 1" in message2
-    assert services.waitlist_rank(reg3) == 2
+    assert registration.waitlist_rank(reg3) == 2
     assert taken(activity) == 1
 
 
 def test_register_twice_is_one_registration(app):
     activity = make_activity(seats={"OL": 2})
     person = factories.user()
-    services.register(person, activity, NOW)
-    _, message = services.register(person, activity, NOW)
+    registration.register(person, activity, NOW)
+    _, message = registration.register(person, activity, NOW)
     assert "al ingeschreven" in message
     assert db.session.scalar(db.select(db.func.count(Registration.id))) == 1 and taken(activity) == 1
 
 
 def test_no_seats_for_function_and_round_activities_refuse_direct_registration(app):
     ba_only = make_activity(seats={"BA": 3})
-    with pytest.raises(services.RegistrationError, match="geen plaatsen voor jouw functie"):
-        services.register(factories.user(), ba_only, NOW)
+    with pytest.raises(base.RegistrationError, match="geen plaatsen voor jouw functie"):
+        registration.register(factories.user(), ba_only, NOW)
     in_round = make_activity(rnd=make_round())
-    with pytest.raises(services.RegistrationError, match="ranglijst"):
-        services.register(factories.user(), in_round, NOW)
+    with pytest.raises(base.RegistrationError, match="ranglijst"):
+        registration.register(factories.user(), in_round, NOW)
 
 
 def test_cancellation_offers_seat_to_first_on_waitlist_then_expiry_moves_on(app):
     app.config["OFFER_HOURS"] = 24
     activity = make_activity(seats={"OL": 1})
     holder, first, second = (factories.user() for _ in range(3))
-    held, _ = services.register(holder, activity, NOW)
-    services.register(first, activity, NOW)
-    services.register(second, activity, NOW)
-    services.cancel_registration(holder, held, NOW)
+    held, _ = registration.register(holder, activity, NOW)
+    registration.register(first, activity, NOW)
+    registration.register(second, activity, NOW)
+    registration.cancel_registration(holder, held, NOW)
     assert statuses(activity) == {holder.id: "cancelled", first.id: "offered", second.id: "waitlisted"}
-    offer = services.registration_of(first, activity)
+    offer = registration.registration_of(first, activity)
     assert offer.offer_expires_at == NOW + timedelta(hours=24)
     assert taken(activity) == 1   # the seat is held for the offer, not free for anyone
     assert db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.to == first.email))
-    assert services.expire_offers(NOW + timedelta(hours=23)) == 0
-    assert services.expire_offers(NOW + timedelta(hours=25)) == 1
+    assert registration.expire_offers(NOW + timedelta(hours=23)) == 0
+    assert registration.expire_offers(NOW + timedelta(hours=25)) == 1
     assert statuses(activity)[first.id] == "declined" and statuses(activity)[second.id] == "offered"
-    second_offer = services.registration_of(second, activity)
-    services.accept_offer(second, second_offer, NOW + timedelta(hours=26))
+    second_offer = registration.registration_of(second, activity)
+    registration.accept_offer(second, second_offer, NOW + timedelta(hours=26))
     assert statuses(activity)[second.id] == "assigned" and taken(activity) == 1
 
 
 def test_declined_offer_with_empty_waitlist_frees_the_seat(app):
     activity = make_activity(seats={"OL": 1})
     holder, waiting = factories.user(), factories.user()
-    held, _ = services.register(holder, activity, NOW)
-    services.register(waiting, activity, NOW)
-    services.cancel_registration(holder, held, NOW)
-    services.decline_offer(waiting, services.registration_of(waiting, activity), NOW)
+    held, _ = registration.register(holder, activity, NOW)
+    registration.register(waiting, activity, NOW)
+    registration.cancel_registration(holder, held, NOW)
+    registration.decline_offer(waiting, registration.registration_of(waiting, activity), NOW)
     assert taken(activity) == 0
     newcomer = factories.user()
-    assert services.register(newcomer, activity, NOW)[0].status == "assigned"
+    assert registration.register(newcomer, activity, NOW)[0].status == "assigned"
 
 
 def test_expired_offer_cannot_be_accepted(app):
     activity = make_activity(seats={"OL": 1})
     holder, waiting = factories.user(), factories.user()
-    held, _ = services.register(holder, activity, NOW)
-    services.register(waiting, activity, NOW)
-    services.cancel_registration(holder, held, NOW)
-    with pytest.raises(services.RegistrationError, match="verlopen"):
-        services.accept_offer(waiting, services.registration_of(waiting, activity), NOW + timedelta(days=3))
+    held, _ = registration.register(holder, activity, NOW)
+    registration.register(waiting, activity, NOW)
+    registration.cancel_registration(holder, held, NOW)
+    with pytest.raises(base.RegistrationError, match="verlopen"):
+        registration.accept_offer(waiting, registration.registration_of(waiting, activity), NOW + timedelta(days=3))
 
 
 # --- catalogue -------------------------------------------------------------------------------
@@ -110,15 +110,15 @@ def test_catalogue_shows_own_functions_needs_first_and_hides_unannounced(app, ne
     hidden = make_activity("Systeemtest", kind="system_exercise", unannounced=True)
     needs.deficit[person.id] = {"multi_exercise": 1}
     needs.plan[person.id] = ["leiderschap"]
-    items = services.catalogue(person, now=NOW)
+    items = registration.catalogue(person, now=NOW)
     assert [i.activity.title for i in items] == ["Multi", "Leiderschapsdag", "Kennisdag"]
     assert items[0].labels == ["telt voor je norm"] and items[1].labels == ["past bij je competentie"]
-    assert not services.visible_to(person, hidden, NOW)
-    assert services.visible_to(person, hidden, hidden.starts_at + timedelta(minutes=1))
-    assert services.visible_to(factories.user(roles=("coordinator",)), hidden, NOW)
-    assert [i.activity.title for i in services.catalogue(person, kind="knowledge_day", now=NOW)] == \
+    assert not registration.visible_to(person, hidden, NOW)
+    assert registration.visible_to(person, hidden, hidden.starts_at + timedelta(minutes=1))
+    assert registration.visible_to(factories.user(roles=("coordinator",)), hidden, NOW)
+    assert [i.activity.title for i in registration.catalogue(person, kind="knowledge_day", now=NOW)] == \
         ["Leiderschapsdag", "Kennisdag"]
-    assert [i.activity for i in services.catalogue(person, competency="leiderschap", now=NOW)] == [match]
+    assert [i.activity for i in registration.catalogue(person, competency="leiderschap", now=NOW)] == [match]
     assert plain and norm
 
 
@@ -127,15 +127,15 @@ def test_adapter_uses_the_real_norm_and_plan_services(app):
 
     person = factories.user(functions=("OL",))
     factories.norm("OL", "multi_exercise", year=2027, count_=2)
-    assert services.deficits_for([person.id], 2027) == {person.id: {"multi_exercise": 2}}
-    assert services.plan_competencies(person, 2027) == []
+    assert base.deficits_for([person.id], 2027) == {person.id: {"multi_exercise": 2}}
+    assert base.plan_competencies(person, 2027) == []
     plan = DevelopmentPlan(user_id=person.id, year=2027)
     db.session.add(plan)
     db.session.flush()
     db.session.add(PlanCompetency(plan_id=plan.id, competency_id=factories.competency("leiderschap").id,
                                   status="approved"))
     db.session.commit()
-    assert services.plan_competencies(person, 2027) == ["leiderschap"]
+    assert base.plan_competencies(person, 2027) == ["leiderschap"]
 
 
 # --- the frozen allocation -------------------------------------------------------------------
@@ -147,8 +147,8 @@ def _round_with_requests():
     b = make_activity("Oefening B", starts_at=datetime(2027, 4, 8, 13), seats={"OL": 1}, rnd=rnd)
     people = [factories.user(name=f"Persoon {i}") for i in range(3)]
     for person in people:
-        services.add_to_ranking(person, rnd, a, NOW)
-        services.add_to_ranking(person, rnd, b, NOW)
+        rounds.add_to_ranking(person, rnd, a, NOW)
+        rounds.add_to_ranking(person, rnd, b, NOW)
     return rnd, a, b, people
 
 
@@ -156,7 +156,7 @@ def test_allocation_from_database_gives_priority_to_deficit_then_competency(app,
     rnd, a, b, (p0, p1, p2) = _round_with_requests()
     needs.deficit[p2.id] = {"multi_exercise": 2}
     needs.plan[p1.id] = ["leiderschap"]
-    result = services.run_allocation(rnd, None, NOW + timedelta(days=11))
+    result = rounds.run_allocation(rnd, None, NOW + timedelta(days=11))
     assert statuses(a) == {p2.id: "assigned", p0.id: "waitlisted", p1.id: "waitlisted"}
     # B has no competency: between p0 and p1 the published lottery decides (p2 holds A, limit 1).
     from app.allocation import lottery
@@ -165,8 +165,8 @@ def test_allocation_from_database_gives_priority_to_deficit_then_competency(app,
     assert rnd.seed == f"voorjaar-2027-{rnd.id}" and rnd.frozen
     assert taken(a) == 1 and taken(b) == 1
     # Waitlist of A: p1 (competency match) before p0.
-    reg_p1 = services.registration_of(p1, a)
-    assert reg_p1.waitlist_position == 1 and services.waitlist_rank(reg_p1) == 1
+    reg_p1 = registration.registration_of(p1, a)
+    assert reg_p1.waitlist_position == 1 and registration.waitlist_rank(reg_p1) == 1
     assert result["waitlists"][f"A{a.id}/OL"] == [f"P{p1.id}", f"P{p0.id}"]
     mails = db.session.scalars(db.select(OutboxMessage.subject)).all()
     assert mails.count("Uitslag inschrijving Voorjaar 2027") == 3
@@ -175,9 +175,9 @@ def test_allocation_from_database_gives_priority_to_deficit_then_competency(app,
 
 def test_stored_instance_is_valid_and_rerunning_gives_the_stored_result(app, needs):
     rnd, a, b, people = _round_with_requests()
-    services.set_max_seats(people[0], rnd, 2, NOW)
-    services.move_in_ranking(people[1], rnd, b.id, -1, NOW)
-    services.run_allocation(rnd, None, NOW + timedelta(days=11))
+    rounds.set_max_seats(people[0], rnd, 2, NOW)
+    rounds.move_in_ranking(people[1], rnd, b.id, -1, NOW)
+    rounds.run_allocation(rnd, None, NOW + timedelta(days=11))
     instance = json.loads(rnd.instance_json)
     validate(instance)
     by_id = {p["id"]: p for p in instance["people"]}
@@ -188,18 +188,18 @@ def test_stored_instance_is_valid_and_rerunning_gives_the_stored_result(app, nee
 
 def test_second_run_refuses_and_ranking_is_frozen(app, needs):
     rnd, a, _, people = _round_with_requests()
-    services.run_allocation(rnd, None, NOW)
-    with pytest.raises(services.AllocationRefused):
-        services.run_allocation(rnd, None, NOW)
-    with pytest.raises(services.RegistrationError, match="niet open"):
-        services.add_to_ranking(factories.user(), rnd, a, NOW)
-    assert services.close_due_rounds(NOW + timedelta(days=30)) == []
+    rounds.run_allocation(rnd, None, NOW)
+    with pytest.raises(rounds.AllocationRefused):
+        rounds.run_allocation(rnd, None, NOW)
+    with pytest.raises(base.RegistrationError, match="niet open"):
+        rounds.add_to_ranking(factories.user(), rnd, a, NOW)
+    assert rounds.close_due_rounds(NOW + timedelta(days=30)) == []
 
 
 def test_close_due_runs_only_rounds_whose_window_closed(app, needs):
     rnd, *_ = _round_with_requests()
-    assert services.close_due_rounds(NOW) == []
-    assert services.close_due_rounds(NOW + timedelta(days=10, minutes=1)) == [rnd]
+    assert rounds.close_due_rounds(NOW) == []
+    assert rounds.close_due_rounds(NOW + timedelta(days=10, minutes=1)) == [rnd]
     assert rnd.frozen
 
 
@@ -215,12 +215,12 @@ def test_integration_invariants_on_a_busy_round(app, needs):
     for person in people:
         needs.deficit[person.id] = {"multi_exercise": rng.randint(0, 2)}
         needs.plan[person.id] = ["leiderschap"] if rng.random() < .5 else []
-        wanted = [a for a in rng.sample(acts, 3) if services.seat_for(person, a)]
+        wanted = [a for a in rng.sample(acts, 3) if registration.seat_for(person, a)]
         for a in wanted:
-            services.add_to_ranking(person, rnd, a, NOW)
+            rounds.add_to_ranking(person, rnd, a, NOW)
         if rng.random() < .5:
-            services.set_max_seats(person, rnd, 2, NOW)
-    services.run_allocation(rnd, None, NOW)
+            rounds.set_max_seats(person, rnd, 2, NOW)
+    rounds.run_allocation(rnd, None, NOW)
     regs = db.session.scalars(db.select(Registration)).all()
     for a in acts:
         for seat in a.seat_rows:
@@ -229,7 +229,7 @@ def test_integration_invariants_on_a_busy_round(app, needs):
             assert len(holders) <= seat.seats
     for person in people:
         mine = [r for r in regs if r.user_id == person.id and r.status == "assigned"]
-        assert len(mine) <= services.max_seats(person, rnd)
+        assert len(mine) <= rounds.max_seats(person, rnd)
         assert len({r.activity.starts_at.date() for r in mine}) == len(mine)
         assert all(r.rank is not None for r in mine)   # only what they asked for
     assert {r.status for r in regs} <= {"assigned", "waitlisted"}
@@ -239,8 +239,8 @@ def test_outcome_explains_in_dutch(app, needs):
     rnd, a, b, (p0, p1, p2) = _round_with_requests()
     needs.deficit[p2.id] = {"multi_exercise": 2}
     needs.deficit[p0.id] = {"multi_exercise": 1}
-    services.run_allocation(rnd, None, NOW)
-    rows = services.outcome_for(p0, rnd)
+    rounds.run_allocation(rnd, None, NOW)
+    rows = rounds.outcome_for(p0, rnd)
     assert rows[0]["activity"] == a and not rows[0]["granted"]
     assert rows[0]["why"].startswith("Jouw voorrang: 1 tekort, geen competentiematch, lot ")
     assert "de laatste plaats ging naar voorrang: 2 tekort, geen competentiematch, lot " in rows[0]["why"]
@@ -250,10 +250,10 @@ def test_outcome_explains_in_dutch(app, needs):
 def test_cancelled_activity_notifies_everyone_and_frees_seats(app):
     activity = make_activity(seats={"OL": 1})
     holder, waiting = factories.user(), factories.user()
-    services.register(holder, activity, NOW)
-    services.register(waiting, activity, NOW)
+    registration.register(holder, activity, NOW)
+    registration.register(waiting, activity, NOW)
     coordinator = factories.user(roles=("coordinator",), functions=())
-    assert services.cancel_activity(activity, coordinator, NOW) == 2
+    assert management.cancel_activity(activity, coordinator, NOW) == 2
     assert set(statuses(activity).values()) == {"cancelled"} and taken(activity) == 0
     subjects = db.session.scalars(db.select(OutboxMessage.subject)).all()
     assert subjects.count("Geannuleerd: Multi-oefening") == 2
@@ -269,11 +269,11 @@ def test_attendance_feeds_the_portfolio_and_unticking_removes_it(app):
                                     function_id=activity.seat_rows[0].function_id))
     db.session.commit()
     coordinator = factories.user(roles=("coordinator",), functions=())
-    assert services.record_attendance(activity, {people[0].id}, coordinator, NOW) == (1, 1)
+    assert management.record_attendance(activity, {people[0].id}, coordinator, NOW) == (1, 1)
     entry = db.session.scalar(db.select(PortfolioEntry))
     assert (entry.user_id, entry.kind, entry.activity_kind, entry.source, entry.source_ref) == \
         (people[0].id, "briefing", "ops_briefing", "attendance", str(activity.id))
-    services.record_attendance(activity, {people[1].id}, coordinator, NOW)
+    management.record_attendance(activity, {people[1].id}, coordinator, NOW)
     assert [e.user_id for e in db.session.scalars(db.select(PortfolioEntry))] == [people[1].id]
     assert statuses(activity) == {people[0].id: "no_show", people[1].id: "attended"}
 
@@ -281,9 +281,9 @@ def test_attendance_feeds_the_portfolio_and_unticking_removes_it(app):
 def test_reminder_the_day_before_once_with_feedup_prompt(app):
     activity = make_activity(starts_at=datetime(2026, 11, 24, 19, 30))
     person = factories.user()
-    services.register(person, activity, NOW)
-    assert services.send_reminders(date(2026, 11, 23)) == 1
-    assert services.send_reminders(date(2026, 11, 23)) == 0
+    registration.register(person, activity, NOW)
+    assert registration.send_reminders(date(2026, 11, 23)) == 1
+    assert registration.send_reminders(date(2026, 11, 23)) == 0
     body = db.session.scalar(db.select(OutboxMessage.body).where(OutboxMessage.subject.like("Morgen:%")))
     assert "Wat wil je hier leren? Schrijf je feedup in je portfolio" in body
 
@@ -293,7 +293,7 @@ def test_planned_provider_lists_assigned_upcoming(app):
 
     activity = make_activity(starts_at=datetime(2027, 1, 14, 13))
     person = factories.user()
-    services.register(person, activity, NOW)
+    registration.register(person, activity, NOW)
     planned = planned_for(person, date(2027, 1, 1), date(2027, 12, 31))
     assert [(p.activity_kind, p.on, p.ref) for p in planned] == \
         [("multi_exercise", date(2027, 1, 14), str(activity.id))]

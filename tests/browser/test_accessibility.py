@@ -169,7 +169,7 @@ def test_states_after_htmx_swaps_have_no_violations(audit_page, live_app):
 
     # Registration ranking: add an activity, move it.
     with live_app.app_context():
-        from app.activities.services import local_now
+        from app.activities.base import local_now
         from app.models import RegistrationRound
         rounds = db.session.scalars(db.select(RegistrationRound)).all()
         open_round = next((r.id for r in rounds if r.state(local_now()) == "open"), None)

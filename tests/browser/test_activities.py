@@ -20,7 +20,7 @@ def _person_and_round(live_app, skip):
                                     .order_by(User.id)).all()
         person = next(u for u in people if u.id not in ranked and u.email not in skip
                       and "OL" in u.function_codes)
-        from app.activities.services import round_candidates
+        from app.activities.rounds import round_candidates
         titles = [a.title for a in round_candidates(person, rnd)][:2]
         briefing = db.session.scalar(db.select(Activity).where(
             Activity.kind == "ops_briefing", Activity.starts_at > datetime.now())

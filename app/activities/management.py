@@ -1,0 +1,126 @@
+"""Management by the coordinator: activities, rounds and attendance."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from app import audit, mail
+from app.activities.base import RegistrationError, _link, _now, _when
+from app.extensions import db
+from app.models import Activity, ActivitySeat, Registration, RegistrationRound, User
+
+PORTFOLIO_KIND = {"ops_briefing": "briefing", "knowledge_day": "knowledge_day"}
+
+
+def save_activity(activity: Activity | None, region_id: int, data: dict, seats: dict[int, int],
+                  actor: User) -> Activity:
+    """Create or edit an activity; seats maps function id -> number. Raises RegistrationError (Dutch)."""
+    if data["ends_at"] <= data["starts_at"]:
+        raise RegistrationError("Het einde moet na het begin liggen.")
+    creating = activity is None
+    if creating:
+        activity = Activity(region_id=region_id)
+        db.session.add(activity)
+    existing = {s.function_id: s for s in activity.seat_rows}
+    for function_id, number in seats.items():
+        row = existing.get(function_id)
+        if row is not None and number < row.seats_taken:
+            raise RegistrationError(f"{row.function.code}: er zijn al {row.seats_taken} plaatsen bezet; "
+                                    "minder plaatsen kan niet.")
+    for key in ("kind", "title", "description", "starts_at", "ends_at", "location", "organiser",
+                "competencies", "round_id", "unannounced"):
+        setattr(activity, key, data[key])
+    for function_id, number in seats.items():
+        row = existing.get(function_id)
+        if row is None and number > 0:
+            activity.seat_rows.append(ActivitySeat(function_id=function_id, seats=number, seats_taken=0))
+        elif row is not None:
+            row.seats = number
+    db.session.flush()
+    audit.record(actor, "activity_created" if creating else "activity_changed", activity, detail=activity.title)
+    db.session.commit()
+    return activity
+
+
+def duplicate_activity(activity: Activity, actor: User) -> Activity:
+    copy = Activity(region_id=activity.region_id, kind=activity.kind, title=f"{activity.title} (kopie)"[:200],
+                    description=activity.description, starts_at=activity.starts_at, ends_at=activity.ends_at,
+                    location=activity.location, organiser=activity.organiser,
+                    competencies=list(activity.competencies or []), round_id=activity.round_id,
+                    unannounced=activity.unannounced)
+    copy.seat_rows = [ActivitySeat(function_id=s.function_id, seats=s.seats, seats_taken=0)
+                      for s in activity.seat_rows]
+    db.session.add(copy)
+    db.session.flush()
+    audit.record(actor, "activity_duplicated", copy, detail=f"kopie van {activity.id}")
+    db.session.commit()
+    return copy
+
+
+def cancel_activity(activity: Activity, actor: User, now: datetime | None = None) -> int:
+    """Cancel, free every registration and tell everyone registered. Returns how many were told."""
+    now = _now(now)
+    if activity.cancelled_at is not None:
+        raise RegistrationError("Deze activiteit was al geannuleerd.")
+    activity.cancelled_at = now
+    regs = db.session.scalars(db.select(Registration).where(
+        Registration.activity_id == activity.id,
+        Registration.status.in_(("requested", "assigned", "waitlisted", "offered")))).all()
+    for reg in regs:
+        reg.status, reg.waitlist_position, reg.offer_expires_at = "cancelled", None, None
+        mail.send(reg.user.email, f"Geannuleerd: {activity.title}",
+                  f"Beste {reg.user.name},\n\n{activity.title} op {_when(activity)} gaat niet door. "
+                  "Je inschrijving is vervallen.\n\nBekijk andere activiteiten op "
+                  f"{_link('/activities')}\n", user=reg.user)
+    for seat in activity.seat_rows:
+        seat.seats_taken = 0
+    audit.record(actor, "activity_cancelled", activity, detail=f"{len(regs)} ingeschrevenen bericht")
+    db.session.commit()
+    return len(regs)
+
+
+def create_round(region_id: int, name: str, opens_at: datetime, closes_at: datetime, actor: User) -> RegistrationRound:
+    if closes_at <= opens_at:
+        raise RegistrationError("De sluiting moet na de opening liggen.")
+    rnd = RegistrationRound(region_id=region_id, name=name.strip()[:120], opens_at=opens_at, closes_at=closes_at)
+    db.session.add(rnd)
+    db.session.flush()
+    audit.record(actor, "round_created", rnd, detail=rnd.name)
+    db.session.commit()
+    return rnd
+
+
+def region_rounds(region_id: int) -> list[RegistrationRound]:
+    return db.session.scalars(db.select(RegistrationRound).where(RegistrationRound.region_id == region_id)
+                              .order_by(RegistrationRound.closes_at.desc())).all()
+
+
+def attendance_list(activity: Activity) -> list[Registration]:
+    return db.session.scalars(db.select(Registration).join(User).where(
+        Registration.activity_id == activity.id,
+        Registration.status.in_(("assigned", "attended", "no_show")))
+        .order_by(User.name)).all()
+
+
+def record_attendance(activity: Activity, attended_ids: set[int], actor: User,
+                      now: datetime | None = None) -> tuple[int, int]:
+    """Tick who came: attended → portfolio entry, unticked → no_show and the entry removed."""
+    from app.portfolio.services import record_entry, remove_entry
+
+    if activity.starts_at > _now(now):
+        raise RegistrationError("Aanwezigheid leg je vast als de activiteit begonnen is.")
+    kind = PORTFOLIO_KIND.get(activity.kind, "activity")
+    present = absent = 0
+    for reg in attendance_list(activity):
+        if reg.user_id in attended_ids:
+            reg.status = "attended"
+            record_entry(reg.user_id, kind, activity.starts_at.date(), activity.title,
+                         activity_kind=activity.kind, source="attendance", source_ref=str(activity.id),
+                         commit=False)
+            present += 1
+        else:
+            reg.status = "no_show"
+            remove_entry(reg.user_id, "attendance", str(activity.id), commit=False)
+            absent += 1
+    audit.record(actor, "attendance_recorded", activity, detail=f"aanwezig {present}, afwezig {absent}")
+    db.session.commit()
+    return present, absent

@@ -1,0 +1,339 @@
+"""Registration rounds: the person's ranking, the allocation adapter (build, solve once, freeze, apply)
+and the Dutch explanations of the outcome."""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from app import audit, mail
+from app.activities.base import (RegistrationError, _link, _now, _when, deficits_for, plan_competencies,
+                                 region_functions)
+from app.activities.registration import (registration_of, seat_for, take_seat, visible_to,
+                                         waitlist_rank)
+from app.allocation import solve
+from app.extensions import db
+from app.models import Activity, Registration, RegistrationRound, RoundPreference, User
+
+MAX_SEATS_CHOICES = range(1, 11)
+
+# --- Registration round: ranking -----------------------------------------------------------
+
+def open_rounds(user: User, now: datetime | None = None) -> list[RegistrationRound]:
+    now = _now(now)
+    return db.session.scalars(db.select(RegistrationRound).where(
+        RegistrationRound.region_id == user.region_id, RegistrationRound.opens_at <= now,
+        RegistrationRound.closes_at > now, RegistrationRound.ran_at.is_(None))
+        .order_by(RegistrationRound.closes_at)).all()
+
+
+def ranking(user: User, rnd: RegistrationRound) -> list[Registration]:
+    return db.session.scalars(db.select(Registration).join(Activity).where(
+        Registration.user_id == user.id, Activity.round_id == rnd.id, Registration.status == "requested")
+        .order_by(Registration.rank, Registration.id)).all()
+
+
+def round_candidates(user: User, rnd: RegistrationRound, now: datetime | None = None) -> list[Activity]:
+    """Activities of the round the person can still add to their ranking."""
+    ranked = {r.activity_id for r in ranking(user, rnd)}
+    return [a for a in rnd.activities if a.cancelled_at is None and a.id not in ranked
+            and visible_to(user, a, now) and not a.unannounced and seat_for(user, a) is not None]
+
+
+def max_seats(user: User, rnd: RegistrationRound) -> int:
+    pref = db.session.scalar(db.select(RoundPreference).filter_by(round_id=rnd.id, user_id=user.id))
+    return pref.max_seats if pref else 1
+
+
+def _require_open(rnd: RegistrationRound, now) -> None:
+    if rnd.state(_now(now)) != "open":
+        raise RegistrationError("Deze inschrijfronde is niet open; je ranglijst kan niet meer veranderen.")
+
+
+def _renumber(regs: list[Registration]) -> None:
+    for i, reg in enumerate(regs, start=1):
+        reg.rank = i
+
+
+def add_to_ranking(user: User, rnd: RegistrationRound, activity: Activity, now: datetime | None = None) -> str:
+    _require_open(rnd, now)
+    if activity.round_id != rnd.id or not visible_to(user, activity, now) or activity.cancelled_at:
+        raise RegistrationError("Deze activiteit hoort niet bij deze inschrijfronde.")
+    seat = seat_for(user, activity)
+    if seat is None:
+        raise RegistrationError("Deze activiteit heeft geen plaatsen voor jouw functie.")
+    regs = ranking(user, rnd)
+    existing = registration_of(user, activity)
+    if existing is not None and existing.status == "requested":
+        return f"{activity.title} staat al op je ranglijst."
+    if existing is None:
+        existing = Registration(user_id=user.id, activity_id=activity.id)
+        db.session.add(existing)
+    existing.status, existing.function_id, existing.rank = "requested", seat.function_id, len(regs) + 1
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return f"{activity.title} staat al op je ranglijst."
+    return f"{activity.title} staat nu op plaats {existing.rank} van je ranglijst."
+
+
+def remove_from_ranking(user: User, rnd: RegistrationRound, activity_id: int, now: datetime | None = None) -> str:
+    _require_open(rnd, now)
+    regs = ranking(user, rnd)
+    reg = next((r for r in regs if r.activity_id == activity_id), None)
+    if reg is None:
+        raise RegistrationError("Die activiteit staat niet op je ranglijst.")
+    title = reg.activity.title
+    db.session.delete(reg)
+    regs.remove(reg)
+    _renumber(regs)
+    db.session.commit()
+    return f"{title} is van je ranglijst gehaald."
+
+
+def move_in_ranking(user: User, rnd: RegistrationRound, activity_id: int, delta: int,
+                    now: datetime | None = None) -> str:
+    _require_open(rnd, now)
+    regs = ranking(user, rnd)
+    index = next((i for i, r in enumerate(regs) if r.activity_id == activity_id), None)
+    if index is None:
+        raise RegistrationError("Die activiteit staat niet op je ranglijst.")
+    target = max(0, min(len(regs) - 1, index + delta))
+    reg = regs.pop(index)
+    regs.insert(target, reg)
+    _renumber(regs)
+    db.session.commit()
+    return f"{reg.activity.title} staat nu op plaats {target + 1}."
+
+
+def set_max_seats(user: User, rnd: RegistrationRound, value: int, now: datetime | None = None) -> str:
+    _require_open(rnd, now)
+    if value not in MAX_SEATS_CHOICES:
+        raise RegistrationError(f"Kies een aantal van {MAX_SEATS_CHOICES[0]} tot en met {MAX_SEATS_CHOICES[-1]}.")
+    pref = db.session.scalar(db.select(RoundPreference).filter_by(round_id=rnd.id, user_id=user.id))
+    if pref is None:
+        pref = RoundPreference(round_id=rnd.id, user_id=user.id)
+        db.session.add(pref)
+    pref.max_seats = value
+    db.session.commit()
+    return f"Je wilt in deze ronde hoogstens {value} {'activiteit' if value == 1 else 'activiteiten'}."
+
+
+# --- Allocation: build the CONTRACT section 5 instance, solve once, freeze, apply ---------------
+
+def round_seed(rnd: RegistrationRound) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", rnd.name.lower()).strip("-") or "ronde"
+    return f"{slug}-{rnd.id}"
+
+
+def person_key(user_id: int) -> str:
+    return f"P{user_id}"
+
+
+def activity_key(activity_id: int) -> str:
+    return f"A{activity_id}"
+
+
+def build_instance(rnd: RegistrationRound) -> dict:
+    """The allocation instance of a round, from the database (requests in rank order)."""
+    activities = [a for a in rnd.activities if a.cancelled_at is None]
+    ids = {a.id for a in activities}
+    regs = db.session.scalars(db.select(Registration).where(
+        Registration.activity_id.in_(ids), Registration.status == "requested")
+        .order_by(Registration.user_id, Registration.rank, Registration.id)).all() if ids else []
+    by_user: dict[int, list[Registration]] = {}
+    for reg in regs:
+        by_user.setdefault(reg.user_id, []).append(reg)
+    year = min((a.starts_at.year for a in activities), default=rnd.closes_at.year)
+    deficits = deficits_for(list(by_user), year)
+    limits = dict(db.session.execute(db.select(RoundPreference.user_id, RoundPreference.max_seats)
+                                     .where(RoundPreference.round_id == rnd.id)).all())
+    functions = {f.id: f.code for f in region_functions(rnd.region_id)}
+    people = []
+    for user_id, rows in by_user.items():
+        user = db.session.get(User, user_id)
+        # One function per person in the instance: the one most of their requests are for.
+        counts = Counter(functions.get(r.function_id) for r in rows if r.function_id in functions)
+        function = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if counts else \
+            (user.function_codes[0] if user.function_codes else "-")
+        people.append({"id": person_key(user_id), "function": function, "limit": limits.get(user_id, 1),
+                       "deficit": deficits.get(user_id, {}),
+                       "plan_competencies": sorted(plan_competencies(user, year)),
+                       "requests": [activity_key(r.activity_id) for r in rows]})
+    return {
+        "seed": round_seed(rnd),
+        "activities": [{"id": activity_key(a.id), "date": a.starts_at.date().isoformat(), "kind": a.kind,
+                        "title": a.title, "competencies": sorted(a.competencies or []),
+                        "seats": a.seats_by_code} for a in activities],
+        "people": people,
+    }
+
+
+class AllocationRefused(RegistrationError):
+    pass
+
+
+def run_allocation(rnd: RegistrationRound, actor: User | None = None, now: datetime | None = None) -> dict:
+    """Close the round and allocate exactly once; a second call refuses (the result is frozen)."""
+    now = _now(now)
+    if rnd.ran_at is not None:
+        raise AllocationRefused("De toewijzing van deze ronde is al uitgevoerd; de uitslag staat vast.")
+    # Claim the run atomically: of two simultaneous runs, only one sees ran_at still empty.
+    claimed = db.session.execute(
+        update(RegistrationRound).where(RegistrationRound.id == rnd.id, RegistrationRound.ran_at.is_(None))
+        .values(ran_at=now, closes_at=min(rnd.closes_at, now), ran_by_id=getattr(actor, "id", None))
+        .execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise AllocationRefused("De toewijzing van deze ronde is al uitgevoerd; de uitslag staat vast.")
+    db.session.refresh(rnd)
+    instance = build_instance(rnd)
+    result = solve(instance)
+    rnd.seed = instance["seed"]
+    rnd.instance_json = json.dumps(instance, ensure_ascii=False, indent=1)
+    rnd.result_json = json.dumps(result, ensure_ascii=False, indent=1)
+    _apply(rnd, result)
+    audit.record(actor, "allocation_run", rnd, detail=f"seed={rnd.seed} people={len(instance['people'])}")
+    db.session.commit()
+    return result
+
+
+def _user_id(key: str) -> int:
+    return int(key[1:])
+
+
+def _apply(rnd: RegistrationRound, result: dict) -> None:
+    activity_ids = [a.id for a in rnd.activities if a.cancelled_at is None]
+    regs = {(r.user_id, r.activity_id): r for r in db.session.scalars(db.select(Registration).where(
+        Registration.activity_id.in_(activity_ids), Registration.status == "requested"))} if activity_ids else {}
+    seats = {(s.activity_id, s.function.code): s for a in rnd.activities for s in a.seat_rows}
+    for item in result["assignments"]:
+        reg = regs.get((_user_id(item["person"]), _user_id(item["activity"])))
+        seat = seats.get((reg.activity_id, item["function"])) if reg else None
+        if reg is None or seat is None or not take_seat(seat.id):
+            continue
+        reg.status, reg.function_id, reg.waitlist_position = "assigned", seat.function_id, None
+    codes = {f.code: f.id for f in region_functions(rnd.region_id)}
+    for slot, people in result["waitlists"].items():
+        activity_ref, function_code = slot.split("/", 1)
+        for position, person in enumerate(people, start=1):
+            reg = regs.get((_user_id(person), _user_id(activity_ref)))
+            if reg is not None and reg.status == "requested":
+                reg.status, reg.waitlist_position = "waitlisted", position
+                reg.function_id = codes.get(function_code, reg.function_id)
+    for reg in regs.values():
+        if reg.status == "requested":   # cannot happen with a valid result; never leave a request dangling
+            reg.status, reg.waitlist_position = "waitlisted", None
+    db.session.flush()
+    _notify_outcome(rnd, regs.values())
+
+
+def _notify_outcome(rnd: RegistrationRound, regs) -> None:
+    per_user: dict[int, list[Registration]] = {}
+    for reg in regs:
+        per_user.setdefault(reg.user_id, []).append(reg)
+    for user_id, rows in per_user.items():
+        user = db.session.get(User, user_id)
+        rows.sort(key=lambda r: r.rank or 0)
+        lines = []
+        for reg in rows:
+            if reg.status == "assigned":
+                lines.append(f"- {reg.activity.title} ({_when(reg.activity)}): je hebt een plaats.")
+            else:
+                lines.append(f"- {reg.activity.title} ({_when(reg.activity)}): wachtlijst, "
+                             f"plaats {reg.waitlist_position or '?'}.")
+        mail.send(user.email, f"Uitslag inschrijving {rnd.name}",
+                  f"Beste {user.name},\n\nDe plaatsen van de inschrijfronde {rnd.name} zijn verdeeld "
+                  f"(lot: {round_seed(rnd)}).\n\n" + "\n".join(lines) +
+                  f"\n\nWaarom je welke plaats kreeg, lees je op {_link(f'/activities/rounds/{rnd.id}')}\n",
+                  user=user)
+
+
+def due_rounds(now: datetime | None = None) -> list[RegistrationRound]:
+    now = _now(now)
+    return db.session.scalars(db.select(RegistrationRound).where(
+        RegistrationRound.closes_at <= now, RegistrationRound.ran_at.is_(None))
+        .order_by(RegistrationRound.closes_at)).all()
+
+
+def close_due_rounds(now: datetime | None = None) -> list[RegistrationRound]:
+    """The scheduled job: allocate every round whose window has closed. Returns the rounds run."""
+    done = []
+    for rnd in due_rounds(now):
+        try:
+            run_allocation(rnd, None, now)
+            done.append(rnd)
+        except AllocationRefused:
+            db.session.rollback()   # another worker was first
+    return done
+
+
+def round_result(rnd: RegistrationRound) -> dict | None:
+    return json.loads(rnd.result_json) if rnd.result_json else None
+
+
+# --- Outcome explanations in Dutch ------------------------------------------------------------
+
+def describe_priority(priority) -> str:
+    if not priority:
+        return ""
+    deficit, match, ticket = priority
+    parts = [f"{deficit} tekort" if deficit else "geen tekort",
+             "competentiematch" if match else "geen competentiematch", f"lot {ticket[:4]}…"]
+    return ", ".join(parts)
+
+
+def explain_entry(entry: dict, titles: dict[str, str]) -> str:
+    reason = entry.get("reason", "priority")
+    if reason == "no_seats_for_function":
+        return "Deze activiteit had geen plaatsen voor jouw functie."
+    if reason == "date_clash":
+        other = titles.get(entry.get("clashes_with"), "een andere activiteit")
+        return f"Op die dag kreeg je al een plaats bij {other} (hoger op je ranglijst)."
+    if reason == "limit":
+        return "Je had al zoveel plaatsen als je wilde."
+    mine = describe_priority(entry.get("your_priority"))
+    if entry.get("cutoff") is None:
+        return f"Jouw voorrang: {mine}; er waren geen plaatsen voor jouw functie."
+    return f"Jouw voorrang: {mine}; de laatste plaats ging naar voorrang: {describe_priority(entry['cutoff'])}."
+
+
+def outcome_for(user: User, rnd: RegistrationRound) -> list[dict]:
+    """The person's ranked requests with what they got and, for each miss, why (Dutch)."""
+    result = round_result(rnd)
+    regs = db.session.scalars(db.select(Registration).join(Activity).where(
+        Registration.user_id == user.id, Activity.round_id == rnd.id, Registration.rank.is_not(None))
+        .order_by(Registration.rank)).all()
+    if result is None:
+        return []
+    key = person_key(user.id)
+    explanations = {e["activity"]: e for e in result["explanations"].get(key, [])}
+    got = {a["activity"] for a in result["assignments"] if a["person"] == key}
+    titles = {activity_key(a.id): a.title for a in rnd.activities}
+    rows = []
+    for reg in regs:
+        ref = activity_key(reg.activity_id)
+        entry = explanations.get(ref)
+        rows.append({"registration": reg, "activity": reg.activity, "granted": ref in got,
+                     "why": explain_entry(entry, titles) if entry else None,
+                     "waitlist_position": entry.get("waitlist_position") if entry else None,
+                     "current_rank": waitlist_rank(reg)})
+    return rows
+
+
+def start_card(user: User, now: datetime | None = None) -> dict | None:
+    now = _now(now)
+    rounds = [{"round": r, "ranked": len(ranking(user, r))} for r in open_rounds(user, now)]
+    offers = db.session.scalars(db.select(Registration).where(
+        Registration.user_id == user.id, Registration.status == "offered")).all()
+    recent = db.session.scalars(db.select(RegistrationRound).join(Activity).join(
+        Registration, Registration.activity_id == Activity.id).where(
+        Registration.user_id == user.id, RegistrationRound.ran_at >= now - timedelta(days=30))
+        .distinct()).all()
+    return {"rounds": rounds, "offers": offers, "outcomes": recent}
+
