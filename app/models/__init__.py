@@ -5,6 +5,7 @@ Each aggregate lives in its own module; features add modules here without touchi
 from app.models.core import (  # noqa: F401
     ActivityKind,
     AuditLog,
+    DutyPeriod,
     Competency,
     Function,
     Norm,

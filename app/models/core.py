@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -31,6 +31,13 @@ class Region(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    # From the norms file (policy_period, ratings); None: the defaults in app/monitor/obligations.py
+    # and app/monitor/status.py.
+    policy_start: Mapped[int | None]
+    policy_end: Mapped[int | None]
+    rating_min_people: Mapped[int | None]
+    rating_ok_percent: Mapped[int | None]
+    rating_improve_percent: Mapped[int | None]
 
 
 class Function(db.Model):
@@ -89,18 +96,25 @@ class Norm(db.Model):
     count: Mapped[int | None]
     weeks: Mapped[int | None]
     or_when_on_duty: Mapped[bool] = mapped_column(default=False)
+    # Shown with its count but never "achter" (CaCo's 7x 4 uur: no period in the policy).
+    informational: Mapped[bool] = mapped_column(default=False)
 
     function: Mapped[Function] = relationship()
     activity_kind: Mapped[ActivityKind] = relationship()
 
 
 class OrganisationObligation(db.Model):
-    """An organisation-level duty from the policy (e.g. yearly unannounced system test)."""
+    """An organisation-level duty from the policy (e.g. yearly unannounced system test).
+
+    `code`: system_test or system_exercise for the two unannounced ones (one activity counts for one
+    of them), else None.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(Text)
+    code: Mapped[str | None] = mapped_column(String(40))
 
 
 class UserRole(db.Model):
@@ -109,11 +123,13 @@ class UserRole(db.Model):
 
 
 class UserFunction(db.Model):
-    """A crisis function a person holds; `on_duty` = in the duty roster (piket)."""
+    """A crisis function a person holds; `on_duty` = in the duty roster (piket); `since` = the day the
+    person took up the function (newcomers get each norm's own period first), None = long ago."""
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     function_id: Mapped[int] = mapped_column(ForeignKey("function.id"), primary_key=True)
     on_duty: Mapped[bool] = mapped_column(default=False)
+    since: Mapped[date | None]
 
     function: Mapped[Function] = relationship(lazy="joined")
 
@@ -163,6 +179,17 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         # The version makes the session cookie stale after a password change or deactivation.
         return f"{self.id}:{self.session_version}"
+
+
+class DutyPeriod(db.Model):
+    """A piket duty period of a person (from the roster a coordinator uploads): start and end inclusive."""
+
+    __table_args__ = (UniqueConstraint("user_id", "start", "end"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    start: Mapped[date]
+    end: Mapped[date]
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditLog(db.Model):

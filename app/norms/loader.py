@@ -34,7 +34,8 @@ def _norm_rule(kind: str, rule: dict, where: str) -> dict:
     if not isinstance(rule, dict):
         raise NormsFileError(f"{where}: expected a mapping such as {{per_year: 2}}")
     if "per_year" in rule:
-        return {"period": "per_year", "count": rule["per_year"]}
+        return {"period": "per_year", "count": rule["per_year"],
+                "informational": bool(rule.get("informational"))}
     if "per_two_years" in rule:
         return {"period": "per_two_years", "count": rule["per_two_years"]}
     if "every_weeks" in rule:
@@ -73,8 +74,25 @@ def load_norms(region: Region, data: dict, years: list[int]) -> int:
     for code, name in (data.get("mono_functions") or {}).items():
         get_or_create(Function, {"name": name, "is_key": False}, region_id=region.id, code=code)
     for position, text in enumerate(data.get("organisation") or []):
-        get_or_create(OrganisationObligation, {"text": text}, region_id=region.id, position=position)
+        item = get_or_create(OrganisationObligation, {"text": text}, region_id=region.id, position=position)
+        item.code = obligation_code(item.text)
+    policy = data.get("policy_period") or {}
+    region.policy_start, region.policy_end = policy.get("start"), policy.get("end")
+    ratings = data.get("ratings") or {}
+    region.rating_min_people = ratings.get("min_people")
+    region.rating_ok_percent = ratings.get("ok_percent")
+    region.rating_improve_percent = ratings.get("improve_percent")
     return written
+
+
+def obligation_code(text: str) -> str | None:
+    """system_test / system_exercise for the two unannounced obligations (one activity counts for one)."""
+    lowered = text.lower()
+    if "onverwacht" not in lowered:
+        return None
+    if "systeemtest" in lowered:
+        return "system_test"
+    return "system_exercise" if "oefening" in lowered else None
 
 
 def read_norms_file(path: str | Path) -> dict:

@@ -1,6 +1,6 @@
 """`flask demo seed`: the demo region from CONTRACT section 6, idempotent."""
 from app.extensions import db
-from app.models import Competency, Function, Norm, User
+from app.models import Region, Competency, Function, Norm, User
 
 CONTRACT_COMPETENCIES = {
     "crisissensitiviteit", "crisisdiagnose", "flexibele-crisisorganisatie", "gedeeld-situationeel-bewustzijn",
@@ -51,10 +51,17 @@ def test_seeded_norms_match_the_policy(app, runner):
         db.select(Norm).join(Norm.function).where(Function.code == "OL", Norm.year == 2026)
         .join(Norm.activity_kind).filter_by(code="multi_exercise"))
     assert (ol_multi.period, ol_multi.count) == ("per_year", 2)
-    briefing = db.session.scalar(
-        db.select(Norm).join(Norm.function).where(Function.code == "BA", Norm.year == 2026)
-        .join(Norm.activity_kind).filter_by(code="ops_briefing"))
-    assert (briefing.period, briefing.weeks, briefing.or_when_on_duty) == ("every_weeks", 5, True)
+    briefings = {n.function.code: n for n in db.session.scalars(
+        db.select(Norm).join(Norm.function).where(Norm.year == 2026)
+        .join(Norm.activity_kind).filter_by(code="ops_briefing"))}
+    # Bijlage 1: BA "Operationele briefing (1x per 5 weken)", OL "(1x per 5 weken of bij dienst)".
+    assert (briefings["BA"].period, briefings["BA"].weeks, briefings["BA"].or_when_on_duty) == ("every_weeks", 5, False)
+    assert (briefings["OL"].period, briefings["OL"].weeks, briefings["OL"].or_when_on_duty) == ("every_weeks", 5, True)
+    caco = db.session.scalar(db.select(Norm).join(Norm.function).where(Function.code == "CACO", Norm.year == 2026)
+                             .join(Norm.activity_kind).filter_by(code="table_exercise_4h"))
+    assert (caco.count, caco.informational) == (7, True)
+    region = db.session.scalar(db.select(Region))
+    assert (region.policy_start, region.policy_end, region.rating_ok_percent) == (2026, 2029, 80)
 
 
 def test_demo_login_works(app, runner, client):
