@@ -44,6 +44,12 @@ def run_checks(app: Flask) -> list[Problem]:
     return problems
 
 
+def _symlinks(app: Flask) -> list[Problem]:
+    """Every symlink in CONTENT_DIR and QUIZ_DIR is a problem: links are never followed or published."""
+    from app.content.safety import symlink_problems
+    return symlink_problems(app.config["CONTENT_DIR"], app.config["QUIZ_DIR"])
+
+
 def get_catalogue(force: bool = False):
     from app.content.catalogue import get_catalogue as current
     return current(force=force)
@@ -54,5 +60,6 @@ def init_app(app: Flask) -> None:
     from app.content.catalogue import init_store
     from app.content.cli import content_cli
     init_store(app)
+    register_checker(app, _symlinks)
     if "content" not in app.cli.commands:
         app.cli.add_command(content_cli)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import html as html_lib
-import os
 import posixpath
 import re
 import threading
@@ -22,6 +21,7 @@ from markupsafe import Markup
 
 from app.content.modules import IMAGE_EXTENSIONS, Module, ParsedFile, parse_file
 from app.content.problems import Problem, display_path
+from app.content.safety import inside, scan
 
 # CONTRACT section 6: the region's crisis competencies, used when the database has none yet.
 DEFAULT_COMPETENCIES = ("crisissensitiviteit", "crisisdiagnose", "flexibele-crisisorganisatie",
@@ -65,7 +65,7 @@ def load_vocabulary() -> Vocabulary:
 
 def quiz_files(quiz_dir: Path) -> tuple:
     """(path, mtime_ns, size) of every quiz file: cheap to compare between requests."""
-    return tuple(_scan(str(quiz_dir), (".yaml", ".yml")))
+    return tuple(scan(str(quiz_dir), (".yaml", ".yml")))
 
 
 def quiz_slugs(files: tuple) -> frozenset:
@@ -78,31 +78,6 @@ def quiz_slugs(files: tuple) -> frozenset:
             continue
         slugs.add(match.group(1) if match else Path(path).stem)
     return frozenset(slugs)
-
-
-def _scan(root: str, suffixes: tuple) -> list[tuple[str, int, int]]:
-    """(path, mtime_ns, size) of the files below root, sorted; hidden and _-folders skipped.
-
-    Plain os.scandir on strings: this runs on a page view (at most every CONTENT_RECHECK_SECONDS).
-    """
-    found = []
-    try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
-        return found
-    for entry in entries:
-        name = entry.name
-        if name.startswith((".", "_")):
-            continue
-        try:
-            if entry.is_dir():
-                found.extend(_scan(entry.path, suffixes))
-            elif name.lower().endswith(suffixes) and name != "README.md":
-                stat = entry.stat()
-                found.append((entry.path, stat.st_mtime_ns, stat.st_size))
-        except OSError:
-            continue
-    return found
 
 
 @dataclass
@@ -183,7 +158,7 @@ def _check_links(catalogue: Catalogue, module: Module) -> list[Problem]:
                                             f"link naar module '{slug}' die niet gepubliceerd is"))
             elif target.startswith("/learn/media/"):
                 rel = unquote(target[len("/learn/media/"):].split("#")[0].split("?")[0])
-                if not (root / rel).is_file():
+                if inside(root, rel) is None:
                     problems.append(Problem(module.display, link.line, f"{what} niet gevonden: {target}"))
             elif link.is_image:
                 problems.append(Problem(module.display, link.line,
@@ -196,7 +171,7 @@ def _check_links(catalogue: Catalogue, module: Module) -> list[Problem]:
         if rel.startswith("../") or rel == "..":
             problems.append(Problem(module.display, link.line, f"{what} {target} wijst buiten de contentmap"))
             continue
-        if not (root / rel).is_file():
+        if inside(root, rel) is None:
             problems.append(Problem(module.display, link.line, f"{what} niet gevonden: {target}"))
             continue
         is_image_file = rel.lower().endswith(IMAGE_EXTENSIONS)
@@ -335,7 +310,7 @@ class ContentStore:
         with self._lock:
             root = Path(app.config["CONTENT_DIR"]).resolve()
             quiz_dir = Path(app.config["QUIZ_DIR"]).resolve()
-            stats = _scan(str(root), (".md",))
+            stats = scan(str(root), (".md",))
             quiz_signature = quiz_files(quiz_dir)
             vocabulary = load_vocabulary()
             signature = (str(root), tuple(stats), quiz_signature, vocabulary)

@@ -4,11 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import abort, current_app, flash, redirect, request, send_from_directory, url_for
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from app.content.catalogue import get_catalogue
 from app.content.modules import IMAGE_EXTENSIONS, LEVELS
+from app.content.safety import inside
 from app.learn import bp, services
 from app.web import is_htmx, render
 
@@ -82,8 +83,11 @@ def media(filename):
     if not filename.lower().endswith(IMAGE_EXTENSIONS) or any(part.startswith(".")
                                                               for part in Path(filename).parts):
         abort(404)
-    root = Path(current_app.config["CONTENT_DIR"]).resolve()
-    response = send_from_directory(root, filename, max_age=3600)
+    # The real path must lie inside CONTENT_DIR, reached without following any symlink.
+    found = inside(current_app.config["CONTENT_DIR"], filename)
+    if found is None:
+        abort(404)
+    response = send_file(found, max_age=3600)
     # An SVG opened on its own must not run script or load anything.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return response

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from app.content.safety import find_alias, scan
+
 TYPES = ("single", "multiple", "truefalse", "numeric", "order")
 OPTION_TYPES = ("single", "multiple", "order")
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
@@ -109,6 +111,9 @@ def parse_file(path: Path) -> tuple[Quiz | None, list[tuple[str, int, str]]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [(name, 0, f"bestand niet te lezen: {exc}")]
+    alias = find_alias(text)
+    if alias is not None:
+        return None, [(name, alias[0] + 1, alias[1])]
     loader = _LineLoader(text)
     loader.duplicates = []
     try:
@@ -297,8 +302,9 @@ def _build_question(raw: _Lines, number: int, problem) -> Question | None:
 
 def load_dir(directory: str | Path) -> QuizSet:
     """Read every quiz file under `directory`; duplicate slugs leave both files out."""
-    root = Path(directory)
-    files = sorted(root.rglob("*.yaml")) + sorted(root.rglob("*.yml")) if root.is_dir() else []
+    # The real folder (QUIZ_DIR may be a deployment's link); symlinks inside it are never followed.
+    root = Path(directory).resolve()
+    files = [Path(path) for path, _mtime, _size in scan(str(root), (".yaml", ".yml"))]
     quizzes: dict[str, Quiz] = {}
     problems: list[tuple[str, int, str]] = []
     broken: set[str] = set()
