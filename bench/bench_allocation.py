@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from app.allocation import solve  # noqa: E402
 from app.allocation.instance import parse  # noqa: E402
 from app.allocation.solver import _Allocation  # noqa: E402
+from bench.plain_da import plain_da  # noqa: E402
 
 NORMS = [ROOT / "app/demo/data/norms-twente-2026.yaml", ROOT.parent / "shared/data/norms-twente-2026.yaml"]
 COMPETENCIES = ["crisissensitiviteit", "crisisdiagnose", "flexibele-crisisorganisatie",
@@ -79,12 +80,14 @@ def generate(rng, n_people, n_acts, requests, functions):
 
 
 def timings(instance, runs):
-    ms = []
+    """solve() and the plain DA of bench/plain_da.py, alternating run by run (same machine load)."""
+    ours, plain = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
-        solve(instance)
-        ms.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(ms), max(ms)
+        for fn, ms in ((solve, ours), (plain_da, plain)):
+            t0 = time.perf_counter()
+            fn(instance)
+            ms.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(ours), max(ours), statistics.median(plain)
 
 
 def phases(instance):
@@ -165,7 +168,7 @@ def main():
     print(f"{len(functions)} functions from the norms file, {len(COMPETENCIES)} competencies")
     for name, instance in cases:
         result = solve(instance)
-        median, worst = timings(instance, args.runs)
+        median, worst, plain = timings(instance, args.runs)
         validate_ms, match_ms, report_ms = phases(instance)
         n_req = sum(len(p["requests"]) for p in instance["people"])
         print(f"\n{name}: {len(instance['people'])} people, {len(instance['activities'])} activities, "
@@ -173,6 +176,8 @@ def main():
               f"{len(result['unassigned'])} people without a seat")
         print(f"  solve(): median {median:.1f} ms, max {worst:.1f} ms over {args.runs} runs "
               f"(one run: validation {validate_ms:.0f}, matching {match_ms:.0f}, report {report_ms:.0f} ms)")
+        print(f"  plain heap-based DA (bench/plain_da.py, matching only): median {plain:.1f} ms; "
+              f"ratio solve()/plain = {median / plain:.2f}")
         a = audit(instance, result)
         print(f"  people with a deficit they requested something for: {a['eligible']}")
         print(f"  ... who got a deficit-reducing seat: {a['helped']} of at most {a['helped_max']} "

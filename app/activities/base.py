@@ -50,6 +50,12 @@ def plan_competencies(user: User, year: int) -> list[str]:
 
     return list(chosen_competency_codes(user, year) or [])
 
+
+def plan_levels(user: User, year: int) -> dict[str, str | None]:
+    from app.plan.services import plan_competency_levels
+
+    return plan_competency_levels(user, year)
+
 # --- Lookups ---------------------------------------------------------------------------------
 
 def kind_names(region_id: int) -> dict[str, str]:

@@ -23,6 +23,15 @@ class ActivityForm(FlaskForm):
     competencies = CheckboxListField("Crisiscompetenties die je oefent", choices=[])
     round_id = SelectField("Inschrijving", choices=[],
                            description="Via een inschrijfronde (verdeling op voorrang) of direct: wie het eerst komt.")
+    priority = SelectField(
+        "Voorrang bij de verdeling", choices=[
+            ("", "Standaard voor de soort: normoefeningen en briefings op normtekort, de rest op ontwikkelplan"),
+            ("plan", "Eerst wie een competentie van deze activiteit in het ontwikkelplan heeft, dan normtekort"),
+            ("norm", "Eerst wie het meest achterloopt op de norm, dan ontwikkelplan")],
+        description="Alleen van belang bij een inschrijfronde. Na de voorrang beslist een loting.")
+    level = SelectField("Niveau", choices=[("", "Elk niveau"), ("basis", "Basis"), ("gevorderd", "Gevorderd")],
+                        description="Met een niveau telt het ontwikkelplan alleen mee als daarin dat niveau "
+                                    "(of geen niveau) bij de competentie staat.")
     unannounced = BooleanField("Onaangekondigde oefening (functionarissen zien haar pas als ze begonnen is)")
 
 

@@ -29,6 +29,7 @@ def save_activity(activity: Activity | None, region_id: int, data: dict, seats: 
     for key in ("kind", "title", "description", "starts_at", "ends_at", "location", "organiser",
                 "competencies", "round_id", "unannounced"):
         setattr(activity, key, data[key])
+    activity.priority, activity.level = data.get("priority"), data.get("level")
     for function_id, number in seats.items():
         row = existing.get(function_id)
         if row is None and number > 0:
@@ -46,7 +47,7 @@ def duplicate_activity(activity: Activity, actor: User) -> Activity:
                     description=activity.description, starts_at=activity.starts_at, ends_at=activity.ends_at,
                     location=activity.location, organiser=activity.organiser,
                     competencies=list(activity.competencies or []), round_id=activity.round_id,
-                    unannounced=activity.unannounced)
+                    unannounced=activity.unannounced, priority=activity.priority, level=activity.level)
     copy.seat_rows = [ActivitySeat(function_id=s.function_id, seats=s.seats, seats_taken=0)
                       for s in activity.seat_rows]
     db.session.add(copy)

@@ -11,8 +11,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, mail
-from app.activities.base import (RegistrationError, _link, _now, _when, deficits_for, plan_competencies,
-                                 region_functions)
+from app.activities.base import (RegistrationError, _link, _now, _when, competency_names, deficits_for,
+                                 kind_names, plan_levels, region_functions)
 from app.activities.registration import (registration_of, seat_for, take_seat, visible_to,
                                          waitlist_rank)
 from app.allocation import solve
@@ -163,12 +163,13 @@ def build_instance(rnd: RegistrationRound) -> dict:
             (user.function_codes[0] if user.function_codes else "-")
         people.append({"id": person_key(user_id), "function": function, "limit": limits.get(user_id, 1),
                        "deficit": deficits.get(user_id, {}),
-                       "plan_competencies": sorted(plan_competencies(user, year)),
+                       "plan_competencies": plan_levels(user, year),
                        "requests": [activity_key(r.activity_id) for r in rows]})
     return {
         "seed": round_seed(rnd),
         "activities": [{"id": activity_key(a.id), "date": a.starts_at.date().isoformat(), "kind": a.kind,
-                        "title": a.title, "competencies": sorted(a.competencies or []),
+                        "title": a.title, "priority": a.priority_rule, "level": a.level,
+                        "competencies": sorted(a.competencies or []),
                         "seats": a.seats_by_code} for a in activities],
         "people": people,
     }
@@ -279,16 +280,77 @@ def round_result(rnd: RegistrationRound) -> dict | None:
 
 # --- Outcome explanations in Dutch ------------------------------------------------------------
 
-def describe_priority(priority) -> str:
+def _priority_parts(priority) -> tuple[int, bool] | None:
+    """(deficit, plan match) from a stored priority: an object (now) or a list [deficit, match,
+    lottery] (rounds allocated before activities carried a priority rule)."""
     if not priority:
-        return ""
-    deficit, match, ticket = priority
-    parts = [f"{deficit} tekort" if deficit else "geen tekort",
-             "competentiematch" if match else "geen competentiematch", f"lot {ticket[:4]}…"]
-    return ", ".join(parts)
+        return None
+    if isinstance(priority, dict):
+        return int(priority.get("deficit") or 0), bool(priority.get("plan_match"))
+    return int(priority[0] or 0), bool(priority[1])
 
 
-def explain_entry(entry: dict, titles: dict[str, str]) -> str:
+def _in_plan(activity: Activity | None, competencies: dict[str, str]) -> str:
+    codes = (activity.competencies if activity else None) or []
+    names = " of ".join(competencies.get(c, c) for c in codes) or "een competentie van deze activiteit"
+    if activity is not None and activity.level:
+        names += f" (niveau {activity.level})"
+    return names
+
+
+def _shortfall(n: int) -> str:
+    return "geen achterstand" if n == 0 else f"een achterstand van {n}"
+
+
+def priority_text(activity: Activity, kind: str, competencies: dict[str, str]) -> str:
+    """The activity's priority rule, told before ranking (detail page, ranking candidates)."""
+    plan = _in_plan(activity, competencies) if activity.competencies else None
+    norm = f"de norm voor {kind.lower()}"
+    if activity.priority_rule == "plan" and plan:
+        return (f"Voorrang voor wie {plan} in het ontwikkelplan heeft; daarna voor wie het meest "
+                f"achterloopt op {norm}; daarna beslist een loting.")
+    if activity.priority_rule == "plan":
+        return (f"Voorrang op basis van het ontwikkelplan, maar deze activiteit noemt geen competentie; "
+                f"daarom telt wie het meest achterloopt op {norm}; daarna beslist een loting.")
+    then = f"daarna voor wie {plan} in het ontwikkelplan heeft; " if plan else ""
+    return f"Voorrang voor wie het meest achterloopt op {norm}; {then}daarna beslist een loting."
+
+
+def explain_priority(entry: dict, activity: Activity | None, kind: str, competencies: dict[str, str]) -> str:
+    """Plain Dutch: which rule decided, where the person stood and where the last seat went."""
+    mine, cutoff = _priority_parts(entry.get("your_priority")), _priority_parts(entry.get("cutoff"))
+    # Rounds allocated before the priority rule existed used the norm rule for every activity.
+    rule = entry.get("rule", "norm")
+    norm = f"de norm voor {kind.lower()}"
+    plan = _in_plan(activity, competencies)
+    if rule == "plan":
+        first = f"Deze activiteit ging eerst naar wie {plan} in het ontwikkelplan heeft"
+        then = f"daarna naar wie het meest achterloopt op {norm}"
+    else:
+        first = f"Deze activiteit ging eerst naar wie het meest achterloopt op {norm}"
+        then = f"daarna naar wie {plan} in het ontwikkelplan heeft"
+    if cutoff is None or mine is None:
+        return f"{first}; {then}. Er waren geen plaatsen voor jouw functie."
+    (my_deficit, my_match), (their_deficit, their_match) = mine, cutoff
+    had = "had dat ook" if my_match else "had dat niet"
+    if rule == "plan" and my_match != their_match:
+        return (f"{first}. Jij {had}; de laatste plaats ging naar iemand die het wel had.")
+    if rule == "norm" and my_deficit != their_deficit:
+        return (f"{first}. Jij had {_shortfall(my_deficit)}; de laatste plaats ging naar iemand "
+                f"met {_shortfall(their_deficit)}.")
+    if rule == "plan" and my_deficit != their_deficit:
+        return (f"{first}, {then}. Jij {had}, net als de laatste die een plaats kreeg. Jij had "
+                f"{_shortfall(my_deficit)} op de norm; de laatste plaats ging naar iemand met "
+                f"{_shortfall(their_deficit)}.")
+    if rule == "norm" and my_match != their_match:
+        return (f"{first}, {then}. Jij had evenveel achterstand als de laatste die een plaats kreeg, "
+                f"maar jij {had} in je ontwikkelplan; die ander wel.")
+    return (f"{first}, {then}. Daarin stond jij gelijk met de laatste die een plaats kreeg; "
+            f"toen besliste de loting van deze ronde, en die viel voor de ander uit.")
+
+
+def explain_entry(entry: dict, titles: dict[str, str], activity: Activity | None = None,
+                  kind: str = "deze soort activiteit", competencies: dict[str, str] | None = None) -> str:
     reason = entry.get("reason", "priority")
     if reason == "no_seats_for_function":
         return "Deze activiteit had geen plaatsen voor jouw functie."
@@ -297,10 +359,7 @@ def explain_entry(entry: dict, titles: dict[str, str]) -> str:
         return f"Op die dag kreeg je al een plaats bij {other} (hoger op je ranglijst)."
     if reason == "limit":
         return "Je had al zoveel plaatsen als je wilde."
-    mine = describe_priority(entry.get("your_priority"))
-    if entry.get("cutoff") is None:
-        return f"Jouw voorrang: {mine}; er waren geen plaatsen voor jouw functie."
-    return f"Jouw voorrang: {mine}; de laatste plaats ging naar voorrang: {describe_priority(entry['cutoff'])}."
+    return explain_priority(entry, activity, kind, competencies or {})
 
 
 def outcome_for(user: User, rnd: RegistrationRound) -> list[dict]:
@@ -315,12 +374,14 @@ def outcome_for(user: User, rnd: RegistrationRound) -> list[dict]:
     explanations = {e["activity"]: e for e in result["explanations"].get(key, [])}
     got = {a["activity"] for a in result["assignments"] if a["person"] == key}
     titles = {activity_key(a.id): a.title for a in rnd.activities}
+    kinds, competencies = kind_names(rnd.region_id), competency_names(rnd.region_id)
     rows = []
     for reg in regs:
         ref = activity_key(reg.activity_id)
         entry = explanations.get(ref)
-        rows.append({"registration": reg, "activity": reg.activity, "granted": ref in got,
-                     "why": explain_entry(entry, titles) if entry else None,
+        why = entry and explain_entry(entry, titles, reg.activity,
+                                      kinds.get(reg.activity.kind, reg.activity.kind), competencies)
+        rows.append({"registration": reg, "activity": reg.activity, "granted": ref in got, "why": why,
                      "waitlist_position": entry.get("waitlist_position") if entry else None,
                      "current_rank": waitlist_rank(reg)})
     return rows

@@ -99,7 +99,8 @@ def _detail(activity, status=200, message=None):
                   waitlist_rank=registration.waitlist_rank(reg) if reg else None,
                   description=markdown(activity.description or ""),
                   kinds=base.kind_names(activity.region_id),
-                  competencies=base.competency_names(activity.region_id))
+                  competencies=base.competency_names(activity.region_id),
+                  priority_text=rounds.priority_text)
 
 
 @bp.route("/activities/<int:activity_id>/register", methods=["POST"])
@@ -147,7 +148,8 @@ def mine():
 
 def _round_context(rnd, message=None):
     ctx = {"rnd": rnd, "state": rnd.state(base.local_now()), "message": message,
-           "kinds": base.kind_names(rnd.region_id)}
+           "kinds": base.kind_names(rnd.region_id), "competencies": base.competency_names(rnd.region_id),
+           "priority_text": rounds.priority_text}
     if ctx["state"] == "open":
         ctx.update(ranking=rounds.ranking(current_user, rnd),
                    candidates=rounds.round_candidates(current_user, rnd),
@@ -266,6 +268,8 @@ def _activity_form(activity=None):
         or (activity is not None and activity.round_id == r.id)]
     if request.method == "GET" and activity is not None:
         form.round_id.data = str(activity.round_id or "")
+    # Null in the database (and a field left out of a post) is the "" choice: kind default, any level.
+    form.priority.data, form.level.data = form.priority.data or "", form.level.data or ""
     return form
 
 
@@ -292,7 +296,8 @@ def _edit(activity):
             data = {k: getattr(form, k).data for k in ("kind", "title", "starts_at", "ends_at", "unannounced")}
             data.update(description=form.description.data or "", location=form.location.data or "",
                         organiser=form.organiser.data or "", competencies=list(form.competencies.data or []),
-                        round_id=int(form.round_id.data) if form.round_id.data else None)
+                        round_id=int(form.round_id.data) if form.round_id.data else None,
+                        priority=form.priority.data or None, level=form.level.data or None)
             try:
                 saved = management.save_activity(activity, current_user.region_id, data, seats, current_user)
                 flash(f"{saved.title} is opgeslagen.", "success")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date as _date
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+RULES = ("plan", "norm")
+LEVELS = ("basis", "gevorderd")
 _JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number",
                bool: "boolean", type(None): "null"}
 
@@ -21,6 +23,8 @@ class Activity:
     kind: str
     competencies: frozenset
     seats: dict               # function code -> seats (>= 0), in input order
+    priority: str = "norm"    # "plan": plan match before deficit; "norm": deficit first
+    level: str | None = None  # "basis" | "gevorderd" | None (any level)
 
 
 @dataclass(slots=True)
@@ -29,8 +33,14 @@ class Person:
     function: str
     limit: int
     deficit: dict             # activity kind -> int >= 0
-    plan_competencies: frozenset
+    plan: dict                # competency code -> level ("basis" | "gevorderd") or None (any level)
     requests: tuple           # activity indices, best first
+
+    def plan_codes(self, level):
+        """The plan's codes that match an activity of `level` (None: every chosen code)."""
+        if level is None:
+            return self.plan.keys()
+        return {c for c, lv in self.plan.items() if lv is None or lv == level}
 
 
 @dataclass(slots=True)
@@ -129,6 +139,25 @@ def _parse_date(value, path):
     return value
 
 
+def _choice(value, allowed, path):
+    if (value is not None and type(value) is not str) or value not in allowed:
+        shown = ", ".join(f'"{v}"' if v else "null" for v in allowed)
+        _fail(path, f"must be one of {shown}, got {value!r}")
+    return value
+
+
+def _plan(raw, path):
+    """plan_competencies: a list of codes (any level) or an object code -> level or null."""
+    value = raw.get("plan_competencies", [])
+    if isinstance(value, dict):
+        for code, level in value.items():
+            if not _is_name(code):
+                _bad_name(code, f"{path}.plan_competencies")
+            _choice(level, (*LEVELS, None), f"{path}.plan_competencies.{code}")
+        return dict(value)
+    return dict.fromkeys(_names(raw, "plan_competencies", path))
+
+
 def _parse_activity(raw, path):
     _object(raw, path)
     return Activity(
@@ -137,6 +166,8 @@ def _parse_activity(raw, path):
         kind=_name(raw, "kind", path),
         competencies=_names(raw, "competencies", path),
         seats=_counts(raw, "seats", path, 0, None),
+        priority=_choice(raw.get("priority", "norm"), RULES, f"{path}.priority"),
+        level=_choice(raw.get("level"), (*LEVELS, None), f"{path}.level"),
     )
 
 
@@ -172,7 +203,7 @@ def _parse_person(raw, path, activity_index):
         function=_name(raw, "function", path),
         limit=limit,
         deficit=_counts(raw, "deficit", path, 0, {}),
-        plan_competencies=_names(raw, "plan_competencies", path),
+        plan=_plan(raw, path),
         requests=_parse_requests(raw, path, activity_index),
     )
 

@@ -33,8 +33,11 @@ class _Allocation:
 
     A slot is one (activity, function) pair with its seats. A priority is one int per
     (person, activity), smaller = better, so that a slot's seat holders fit in a plain heap
-    and a waitlist is a sorted list of ints: key = ((top - deficit) * 2 + no_match) * n + draw,
-    where draw is the person's place in the lottery.
+    and a waitlist is a sorted list of ints. With the person's place in the lottery `draw`
+    and `gap = top - deficit`:
+        rule "norm":  key = (gap * 2 + no_match) * n + draw
+        rule "plan":  key = (no_match * (top + 1) + gap) * n + draw
+    Keys of different rules are never compared: a slot belongs to one activity, one rule.
     """
 
     def __init__(self, inst: Instance):
@@ -47,16 +50,25 @@ class _Allocation:
         for rank, p in enumerate(self.by_draw):
             draw[p] = rank
         top = self.top = max((d for p in people for d in p.deficit.values()), default=0)
+        width = top + 1
 
         self.slot_of, self.slots, self.cap = {}, [], []
         self.heaps = []               # per slot: seat holders as (-key, person)
         self.requests = []            # per person: [(activity, slot, key, date, rank)], best first
         for pi, p in enumerate(people):
-            f, deficit, plan, row = p.function, p.deficit, p.plan_competencies, []
+            f, deficit, row, codes = p.function, p.deficit, [], {}
             for rank, a in enumerate(p.requests):
                 act = acts[a]
+                level = act.level
+                plan = codes.get(level)
+                if plan is None:
+                    plan = codes[level] = p.plan_codes(level)
                 miss = 1 if act.competencies.isdisjoint(plan) else 0
-                key = ((top - deficit.get(act.kind, 0)) * 2 + miss) * n + draw[pi]
+                gap = top - deficit.get(act.kind, 0)
+                if act.priority == "plan":
+                    key = (miss * width + gap) * n + draw[pi]
+                else:
+                    key = (gap * 2 + miss) * n + draw[pi]
                 row.append((a, self._slot(a, f), key, act.date, rank))
             self.requests.append(row)
         self._run()
@@ -112,10 +124,13 @@ class _Allocation:
                 if room == 0:
                     break
 
-    def _priority(self, key, p):
-        """The contract's [deficit, match, ticket] for a key of person p."""
-        rest, miss = divmod(key // self.n, 2)
-        return [self.top - rest, not miss, self.tickets[p]]
+    def _priority(self, key, p, a):
+        """The contract's priority object for a key of person p at activity a."""
+        if self.inst.activities[a].priority == "plan":
+            miss, gap = divmod(key // self.n, self.top + 1)
+        else:
+            gap, miss = divmod(key // self.n, 2)
+        return {"plan_match": not miss, "deficit": self.top - gap, "lottery": self.tickets[p]}
 
     def report(self) -> dict:
         people, acts = self.inst.people, self.inst.activities
@@ -157,7 +172,8 @@ class _Allocation:
     def _explanations(self, waiting):
         """Per person, one entry for each request they missed and would still take or prefer."""
         people, acts = self.inst.people, self.inst.activities
-        cutoffs = [self._priority(-h[0][0], h[0][1]) if h else None for h in self.heaps]
+        cutoffs = [self._priority(-h[0][0], h[0][1], self.slots[s][0]) if h else None
+                   for s, h in enumerate(self.heaps)]
         result = {}
         for p, row in enumerate(self.requests):
             hp = self.held[p]
@@ -179,9 +195,9 @@ class _Allocation:
             entries = result[people[p].id] = []
             for a, s, key, d, rank in due:
                 cutoff = cutoffs[s]
-                entry = {"activity": acts[a].id, "rank": rank + 1,
-                         "your_priority": self._priority(key, p),
-                         "cutoff": cutoff and list(cutoff),
+                entry = {"activity": acts[a].id, "rank": rank + 1, "rule": acts[a].priority,
+                         "your_priority": self._priority(key, p, a),
+                         "cutoff": cutoff and dict(cutoff),
                          "waitlist_position": bisect_left(waiting[s], key) + 1}
                 if not self.cap[s]:
                     entry["reason"] = "no_seats_for_function"

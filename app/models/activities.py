@@ -18,6 +18,19 @@ REGISTRATION_STATUSES = ("requested", "assigned", "waitlisted", "offered", "decl
 # Statuses that occupy a seat (ActivitySeat.seats_taken counts exactly these).
 HOLDING_STATUSES = ("assigned", "offered", "attended", "no_show")
 
+# Priority rule of an activity in a registration round (CONTRACT section 5): "plan" = plan match
+# first, then norm deficit ("op basis van hun ontwikkelplan", OTO policy 4.4); "norm" = deficit
+# first, then plan match. Without a choice the kind decides: the norm exercises and the briefing
+# go by norm, trainings, expert sessions, masterclasses and other development activities by plan.
+PRIORITY_RULES = ("plan", "norm")
+NORM_RULE_KINDS = frozenset({"multi_exercise", "startup_exercise", "system_exercise", "ops_briefing",
+                             "table_exercise_4h"})
+LEVELS = ("basis", "gevorderd")
+
+
+def default_priority(kind: str) -> str:
+    return "norm" if kind in NORM_RULE_KINDS else "plan"
+
 
 class RegistrationRound(db.Model):
     """A registration window for a set of activities; closing it runs the allocation once.
@@ -84,12 +97,19 @@ class Activity(db.Model):
                                                  index=True)
     # Unannounced exercises (onverwachte systeemoefening) are never shown before they happen.
     unannounced: Mapped[bool] = mapped_column(default=False)
+    # None: the default of the kind (default_priority); level None: for every level.
+    priority: Mapped[str | None] = mapped_column(String(10))
+    level: Mapped[str | None] = mapped_column(String(20))
     cancelled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     round: Mapped[RegistrationRound | None] = relationship(back_populates="activities")
     seat_rows: Mapped[list["ActivitySeat"]] = relationship(
         back_populates="activity", cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def priority_rule(self) -> str:
+        return self.priority or default_priority(self.kind)
 
     @property
     def seats_by_code(self) -> dict[str, int]:

@@ -59,6 +59,23 @@ def chosen_competency_codes(user: User, year: int) -> list[str]:
         .order_by(Competency.code)).unique())
 
 
+def plan_competency_levels(user: User, year: int) -> dict[str, str | None]:
+    """Competency code -> level for the priority of a registration round (CONTRACT section 5):
+    the approved chosen competencies with their level, plus the competencies of the learning
+    goals (no level: they match every level unless the code is also chosen with a level)."""
+    plan = db.session.scalar(db.select(DevelopmentPlan).filter_by(user_id=user.id, year=year))
+    if plan is None:
+        return {}
+    levels: dict[str, str | None] = {}
+    for chosen in plan.competencies:
+        if chosen.status == "approved" and chosen.competency is not None:
+            levels[chosen.competency.code] = chosen.level
+    for goal in plan.goals:
+        if goal.competency is not None:
+            levels.setdefault(goal.competency.code, None)
+    return dict(sorted(levels.items()))
+
+
 def region_competencies(region_id: int, offered_only: bool = True) -> list[Competency]:
     query = db.select(Competency).where(Competency.region_id == region_id)
     if offered_only:

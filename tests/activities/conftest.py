@@ -12,14 +12,15 @@ NOW = datetime(2026, 11, 23, 12, 0)
 
 
 def make_activity(title="Multi-oefening", kind="multi_exercise", starts_at=None, seats=None, rnd=None,
-                  competencies=(), unannounced=False, reg=None, hours=4):
+                  competencies=(), unannounced=False, reg=None, hours=4, priority=None, level=None):
     reg = reg or factories.region()
     starts_at = starts_at or NOW + timedelta(days=30)
     factories.activity_kind(kind, reg=reg)
     activity = Activity(region_id=reg.id, kind=kind, title=title, starts_at=starts_at,
                         ends_at=starts_at + timedelta(hours=hours), location="Hengelo", organiser="OTO",
                         competencies=list(competencies), round_id=rnd.id if rnd else None,
-                        unannounced=unannounced, description="**Vet** en <script>alert(1)</script>")
+                        unannounced=unannounced, description="**Vet** en <script>alert(1)</script>",
+                        priority=priority, level=level)
     for code, n in (seats if seats is not None else {"OL": 2}).items():
         activity.seat_rows.append(ActivitySeat(function_id=factories.function(code, reg=reg).id, seats=n))
     db.session.add(activity)
@@ -38,7 +39,8 @@ def make_round(name="Voorjaar 2027", opens_at=None, closes_at=None, reg=None):
 
 @pytest.fixture
 def needs(monkeypatch):
-    """Pin what norms and plans say: needs.deficit[user_id] = {...}, needs.plan[user_id] = [...]."""
+    """Pin what norms and plans say: needs.deficit[user_id] = {...}, needs.plan[user_id] = [...] or
+    {code: level}."""
     class Needs:
         deficit: dict = {}
         plan: dict = {}
@@ -49,6 +51,8 @@ def needs(monkeypatch):
     monkeypatch.setattr(registration, "user_deficits", lambda user, today=None: dict(n.deficit.get(user.id, {})))
     for module in (registration, rounds):
         monkeypatch.setattr(module, "plan_competencies", lambda user, year: list(n.plan.get(user.id, [])))
+    monkeypatch.setattr(rounds, "plan_levels", lambda user, year: (
+        lambda plan: dict(plan) if isinstance(plan, dict) else dict.fromkeys(plan))(n.plan.get(user.id, [])))
     return n
 
 

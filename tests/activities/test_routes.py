@@ -1,5 +1,6 @@
 """Activity pages over HTTP: page and htmx fragment, permissions per role, object checks, iCal, CLI."""
 import json
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -28,6 +29,12 @@ def coordinator(app, auth, clock):
 
 def text(response):
     return response.get_data(as_text=True)
+
+
+def no_digest(page):
+    """No hex digest (lottery ticket) in what the person reads: the page's <main>, not asset URLs."""
+    main = page[page.index("<main"):page.index("</main>")]
+    return not re.search(r"[0-9a-f]{10}", main)
 
 
 # --- catalogue and detail ----------------------------------------------------------------------
@@ -161,6 +168,7 @@ def test_round_of_other_region_is_404(client, person):
 def test_outcome_page_explains_in_dutch_and_publishes_seed(app, client, person, needs):
     from app.activities import management, registration, rounds
     rnd = make_round()
+    factories.activity_kind("multi_exercise", name="Multidisciplinaire oefening")
     a = make_activity("Oefening A", rnd=rnd, seats={"OL": 1})
     rival = factories.user()
     for user in (person, rival):
@@ -168,10 +176,59 @@ def test_outcome_page_explains_in_dutch_and_publishes_seed(app, client, person, 
     needs.deficit[rival.id] = {"multi_exercise": 2}
     rounds.run_allocation(rnd, None, NOW)
     page = text(client.get(f"/activities/rounds/{rnd.id}"))
-    assert "Jouw voorrang: geen tekort, geen competentiematch, lot" in page
-    assert "de laatste plaats ging naar voorrang: 2 tekort" in page
+    assert ("Deze activiteit ging eerst naar wie het meest achterloopt op de norm voor multidisciplinaire "
+            "oefening. Jij had geen achterstand; de laatste plaats ging naar iemand met een achterstand van 2.") in page
     assert f"voorjaar-2027-{rnd.id}" in page and "wachtlijst plaats 1" in page
+    assert no_digest(page) and "flask" not in page
     assert client.get(f"/activities/rounds/{rnd.id}/instance.json").status_code == 403
+
+
+def test_plan_rule_training_goes_to_the_plan_match_and_says_so(app, client, person, needs):
+    # The issue's case: two people chose crisisdiagnose; someone with a knowledge-day deficit and
+    # no plan match asks for the one seat too and loses it on a plan-rule training.
+    from app.activities import rounds
+    rnd = make_round()
+    factories.activity_kind("knowledge_day", name="Kennis- of trainingsdag")
+    factories.competency("crisisdiagnose", name="Crisisdiagnose")
+    training = make_activity("Training crisisdiagnose", kind="knowledge_day", rnd=rnd, seats={"OL": 1},
+                             competencies=["crisisdiagnose"])
+    assert training.priority_rule == "plan"           # the kind's default
+    page = text(client.get(f"/activities/{training.id}"))
+    assert ("Voorrang voor wie Crisisdiagnose in het ontwikkelplan heeft; daarna voor wie het meest "
+            "achterloopt op de norm voor kennis- of trainingsdag; daarna beslist een loting.") in page
+    assert "Voorrang voor wie Crisisdiagnose in het ontwikkelplan heeft" in text(client.get(f"/activities/rounds/{rnd.id}"))
+    chose = [factories.user(), factories.user()]
+    for user in (person, *chose):
+        rounds.add_to_ranking(user, rnd, training, NOW)
+    needs.deficit[person.id] = {"knowledge_day": 1}
+    for user in chose:
+        needs.plan[user.id] = {"crisisdiagnose": "basis"}
+    result = rounds.run_allocation(rnd, None, NOW)
+    winner = result["assignments"][0]["person"]
+    assert winner in {rounds.person_key(u.id) for u in chose}
+    page = text(client.get(f"/activities/rounds/{rnd.id}"))
+    assert ("Deze activiteit ging eerst naar wie Crisisdiagnose in het ontwikkelplan heeft. Jij had dat niet; "
+            "de laatste plaats ging naar iemand die het wel had.") in page
+    assert no_digest(page)
+
+
+def test_outcome_of_a_round_stored_before_the_priority_rule_still_displays(app, client, person, needs):
+    # Stored results of old rounds have priorities as lists [deficit, match, lottery] and no rule.
+    from app.activities import rounds
+    rnd = make_round()
+    a = make_activity("Oefening A", rnd=rnd, seats={"OL": 1})
+    rounds.add_to_ranking(person, rnd, a, NOW)
+    rounds.run_allocation(rnd, None, NOW)
+    me = rounds.person_key(person.id)
+    rnd.result_json = json.dumps({
+        "assignments": [], "waitlists": {f"A{a.id}/OL": [me]}, "unassigned": [me],
+        "explanations": {me: [{"activity": f"A{a.id}", "rank": 1, "your_priority": [0, True, "3fa9" * 16],
+                               "cutoff": [1, False, "0b1c" * 16], "waitlist_position": 1,
+                               "reason": "priority"}]}})
+    db.session.commit()
+    page = text(client.get(f"/activities/rounds/{rnd.id}"))
+    assert "Jij had geen achterstand; de laatste plaats ging naar iemand met een achterstand van 1." in page
+    assert "3fa9" not in page
 
 
 # --- coordinator ---------------------------------------------------------------------------------
@@ -206,7 +263,30 @@ def test_coordinator_creates_activity_with_seats_per_function(client, coordinato
     assert response.status_code == 302
     activity = db.session.scalar(db.select(Activity))
     assert activity.seats_by_code == {"OL": 2} and activity.competencies == ["leiderschap"]
+    assert (activity.priority, activity.priority_rule, activity.level) == (None, "norm", None)
     assert db.session.scalar(db.select(AuditLog).filter_by(action="activity_created"))
+
+
+def test_coordinator_sees_and_changes_the_priority_rule_and_level(client, coordinator):
+    factories.activity_kind("multi_exercise")
+    factories.competency("leiderschap")
+    activity = make_activity(competencies=["leiderschap"])
+    form = text(client.get(f"/activities/{activity.id}/edit"))
+    assert "Voorrang bij de verdeling" in form and "Standaard voor de soort" in form and "Niveau" in form
+    ol = factories.function("OL")
+    response = client.post(f"/activities/{activity.id}/edit", data={
+        "title": "Multi met plan", "kind": "multi_exercise", "starts_at": "2027-03-11T13:00",
+        "ends_at": "2027-03-11T17:00", "competencies": ["leiderschap"], "round_id": "",
+        "priority": "plan", "level": "gevorderd", f"seats-{ol.id}": "2"})
+    assert response.status_code == 302
+    db.session.refresh(activity)
+    assert (activity.priority_rule, activity.level) == ("plan", "gevorderd")
+    form = text(client.get(f"/activities/{activity.id}/edit"))
+    assert '<option selected value="plan">' in form or 'value="plan" selected' in form
+    bad = client.post(f"/activities/{activity.id}/edit", data={
+        "title": "X", "kind": "multi_exercise", "starts_at": "2027-03-11T13:00", "ends_at": "2027-03-11T17:00",
+        "round_id": "", "priority": "loting", f"seats-{ol.id}": "2"})
+    assert bad.status_code == 422
 
 
 def test_coordinator_form_errors_are_422(client, coordinator):

@@ -138,6 +138,29 @@ def test_adapter_uses_the_real_norm_and_plan_services(app):
     assert base.plan_competencies(person, 2027) == ["leiderschap"]
 
 
+def test_instance_carries_rule_level_and_plan_levels_from_the_real_plan(app):
+    from app.plan import services as plans
+
+    factories.competency("crisisdiagnose")
+    factories.competency("leiderschap")
+    rnd = make_round()
+    training = make_activity("Training crisisdiagnose", kind="knowledge_day", rnd=rnd, level="gevorderd",
+                             starts_at=datetime(2027, 4, 2, 9), competencies=["crisisdiagnose"])
+    exercise = make_activity("Multi", rnd=rnd, starts_at=datetime(2027, 4, 9, 9), priority="plan")
+    person = factories.user(functions=("OL",))
+    plans.choose_competency(person, 2027, "crisisdiagnose", "gevorderd")
+    plans.add_goal(person, 2027, "Leiding geven aan het ROT", "leiderschap")
+    rounds.add_to_ranking(person, rnd, training, NOW)
+    instance = rounds.build_instance(rnd)
+    validate(instance)
+    acts = {a["title"]: a for a in instance["activities"]}
+    assert (acts["Training crisisdiagnose"]["priority"], acts["Training crisisdiagnose"]["level"]) == ("plan", "gevorderd")
+    assert acts["Multi"]["priority"] == "plan"       # the coordinator's choice beats the kind's default
+    assert exercise.kind == "multi_exercise"
+    [entry] = instance["people"]
+    assert entry["plan_competencies"] == {"crisisdiagnose": "gevorderd", "leiderschap": None}
+
+
 # --- the frozen allocation -------------------------------------------------------------------
 
 def _round_with_requests():
@@ -242,8 +265,9 @@ def test_outcome_explains_in_dutch(app, needs):
     rounds.run_allocation(rnd, None, NOW)
     rows = rounds.outcome_for(p0, rnd)
     assert rows[0]["activity"] == a and not rows[0]["granted"]
-    assert rows[0]["why"].startswith("Jouw voorrang: 1 tekort, geen competentiematch, lot ")
-    assert "de laatste plaats ging naar voorrang: 2 tekort, geen competentiematch, lot " in rows[0]["why"]
+    assert rows[0]["why"] == ("Deze activiteit ging eerst naar wie het meest achterloopt op de norm voor "
+                              "multi_exercise. Jij had een achterstand van 1; de laatste plaats ging naar iemand "
+                              "met een achterstand van 2.")
     assert rows[0]["waitlist_position"] == 1
 
 

@@ -14,6 +14,10 @@ def person(id, requests, function="OL", limit=1, deficit=None, plan=()):
             "plan_competencies": list(plan), "requests": list(requests)}
 
 
+def prio(deficit, match, ticket):
+    return {"plan_match": match, "deficit": deficit, "lottery": ticket}
+
+
 def pairs(result):
     return {(a["person"], a["activity"]) for a in result["assignments"]}
 
@@ -49,15 +53,15 @@ def test_rejection_chain_leaves_lowest_unassigned_with_explanations():
     assert result["waitlists"] == {"X/OL": ["a", "b"], "Y/OL": ["b", "c"]}
     t = {p: lottery("x", p) for p in "abc"}
     assert result["explanations"]["b"] == [
-        {"activity": "X", "rank": 1, "your_priority": [0, False, t["b"]],
-         "cutoff": [2, False, t["c"]], "waitlist_position": 2, "reason": "priority"},
-        {"activity": "Y", "rank": 2, "your_priority": [1, False, t["b"]],
-         "cutoff": [2, False, t["a"]], "waitlist_position": 1, "reason": "priority"},
+        {"activity": "X", "rank": 1, "rule": "norm", "your_priority": prio(0, False, t["b"]),
+         "cutoff": prio(2, False, t["c"]), "waitlist_position": 2, "reason": "priority"},
+        {"activity": "Y", "rank": 2, "rule": "norm", "your_priority": prio(1, False, t["b"]),
+         "cutoff": prio(2, False, t["a"]), "waitlist_position": 1, "reason": "priority"},
     ]
     # a got its second choice, so its first choice is explained; c got its... second too.
     assert [e["activity"] for e in result["explanations"]["a"]] == ["X"]
     assert [e["activity"] for e in result["explanations"]["c"]] == ["Y"]
-    assert result["explanations"]["c"][0]["cutoff"] == [2, False, t["a"]]
+    assert result["explanations"]["c"][0]["cutoff"] == prio(2, False, t["a"])
 
 
 def test_contract_example_shape():
@@ -78,8 +82,49 @@ def test_deficit_of_the_activity_kind_beats_match_and_lottery():
                        person(second, ["A"], deficit={"multi_exercise": 1})]}
     result = solve(inst)
     assert pairs(result) == {(second, "A")}
-    assert result["explanations"][first][0]["your_priority"][:2] == [0, True]
-    assert result["explanations"][first][0]["cutoff"][:2] == [1, False]
+    [entry] = result["explanations"][first]
+    assert entry["rule"] == "norm"
+    assert (entry["your_priority"]["deficit"], entry["your_priority"]["plan_match"]) == (0, True)
+    assert (entry["cutoff"]["deficit"], entry["cutoff"]["plan_match"]) == (1, False)
+
+
+def test_plan_rule_puts_plan_match_before_deficit():
+    # The case: two people chose crisisdiagnose, a third has a knowledge-day deficit
+    # and no plan match; one seat on a plan-rule training goes to a plan match.
+    order = ids_in_lottery_order("s", 3)
+    training = dict(act("T", kind="knowledge_day", competencies=["crisisdiagnose"]), priority="plan")
+    inst = {"seed": "s", "activities": [training], "people": [
+        person(order[0], ["T"], deficit={"knowledge_day": 3}),
+        person(order[1], ["T"], plan=["crisisdiagnose"]),
+        person(order[2], ["T"], plan=["crisisdiagnose"], deficit={"knowledge_day": 1})]}
+    result = solve(inst)
+    assert pairs(result) == {(order[2], "T")}
+    assert result["waitlists"]["T/OL"] == [order[1], order[0]]
+    [entry] = result["explanations"][order[0]]
+    assert entry["rule"] == "plan"
+    assert entry["your_priority"] == prio(3, False, lottery("s", order[0]))
+    assert entry["cutoff"] == prio(1, True, lottery("s", order[2]))
+    # The same activity under the norm rule: the deficit wins.
+    inst["activities"][0]["priority"] = "norm"
+    assert pairs(solve(inst)) == {(order[0], "T")}
+
+
+@pytest.mark.parametrize("plan,level,match", [
+    ({"crisisdiagnose": "gevorderd"}, "gevorderd", True),
+    ({"crisisdiagnose": None}, "gevorderd", True),
+    (["crisisdiagnose"], "gevorderd", True),
+    ({"crisisdiagnose": "basis"}, "gevorderd", False),
+    ({"crisisdiagnose": "basis"}, None, True),
+    ({"leiderschap": "gevorderd"}, "gevorderd", False),
+])
+def test_plan_match_respects_the_activity_level(plan, level, match):
+    training = dict(act("T", competencies=["crisisdiagnose"]), priority="plan", level=level)
+    inst = {"seed": "s", "activities": [training], "people": [
+        dict(person("P1", ["T"]), plan_competencies=plan), person("P2", ["T"], deficit={"k-T": 1})]}
+    result = solve(inst)
+    winner, loser = ("P1", "P2") if match else ("P2", "P1")
+    assert pairs(result) == {(winner, "T")}
+    assert result["explanations"][loser][0]["cutoff"]["plan_match"] is match
 
 
 def test_competency_match_beats_lottery():
@@ -126,7 +171,7 @@ def test_limit_two_with_date_clash_skips_and_explains():
     assert pairs(result) == {("P1", "A"), ("P1", "C")}
     # B is above the lowest granted request (C) and was unusable because of A's date.
     assert result["explanations"]["P1"] == [
-        {"activity": "B", "rank": 2, "your_priority": [0, False, lottery("s", "P1")],
+        {"activity": "B", "rank": 2, "rule": "norm", "your_priority": prio(0, False, lottery("s", "P1")),
          "cutoff": None, "waitlist_position": 1, "reason": "date_clash", "clashes_with": "A"}]
 
 

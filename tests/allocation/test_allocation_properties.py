@@ -11,16 +11,25 @@ FUNCTIONS = ["OL", "BA", "CACO"]
 KINDS = ["multi_exercise", "ops_briefing", "knowledge_day"]
 COMPETENCIES = ["nafase", "leiderschap", "crisisdiagnose"]
 DATES = ["2027-01-07", "2027-01-14", "2027-02-04", None]
+LEVELS = ["basis", "gevorderd", None]
+
+
+def random_plan(rng):
+    codes = rng.sample(COMPETENCIES, rng.randint(0, 2))
+    if rng.random() < 0.5:
+        return codes
+    return {c: rng.choice(LEVELS) for c in codes}
 
 
 def random_instance(rng, n_people, n_acts, max_limit, functions=FUNCTIONS, max_requests=4):
     acts = [{"id": f"A{i}", "date": rng.choice(DATES), "kind": rng.choice(KINDS),
+             "priority": rng.choice(["plan", "norm"]), "level": rng.choice(LEVELS),
              "competencies": rng.sample(COMPETENCIES, rng.randint(0, 2)),
              "seats": {f: rng.randint(0, 3) for f in rng.sample(functions, rng.randint(1, len(functions)))}}
             for i in range(n_acts)]
     people = [{"id": f"P{i}", "function": rng.choice(functions), "limit": rng.randint(1, max_limit),
                "deficit": {k: rng.randint(0, 2) for k in rng.sample(KINDS, rng.randint(0, 3))},
-               "plan_competencies": rng.sample(COMPETENCIES, rng.randint(0, 2)),
+               "plan_competencies": random_plan(rng),
                "requests": [a["id"] for a in rng.sample(acts, rng.randint(0, min(max_requests, n_acts)))]}
               for i in range(n_people)]
     return {"seed": f"seed-{rng.random()}", "activities": acts, "people": people}
@@ -37,16 +46,24 @@ class Model:
     def seats(self, a, f):
         return self.acts[a]["seats"].get(f, 0)
 
+    def match(self, p, a):
+        plan, act = self.people[p].get("plan_competencies", []), self.acts[a]
+        if isinstance(plan, list):
+            plan = {c: None for c in plan}
+        return any(c in plan and (act.get("level") is None or plan[c] is None or plan[c] == act["level"])
+                   for c in act.get("competencies", []))
+
     def priority(self, p, a):
-        """Contract priority as a list; `rank_key` turns it into a sort key, best first."""
-        person, act = self.people[p], self.acts[a]
-        return [person["deficit"].get(act["kind"], 0),
-                bool(set(act.get("competencies", [])) & set(person.get("plan_competencies", []))),
-                hashlib.sha256((self.inst["seed"] + ":" + p).encode()).hexdigest()]
+        """Contract priority object; `rank_key` turns it into a sort key, best first."""
+        return {"plan_match": self.match(p, a),
+                "deficit": self.people[p]["deficit"].get(self.acts[a]["kind"], 0),
+                "lottery": hashlib.sha256((self.inst["seed"] + ":" + p).encode()).hexdigest()}
 
     def rank_key(self, p, a):
-        d, m, h = self.priority(p, a)
-        return (-d, not m, h)
+        pr = self.priority(p, a)
+        if self.acts[a].get("priority", "norm") == "plan":
+            return (not pr["plan_match"], -pr["deficit"], pr["lottery"])
+        return (-pr["deficit"], not pr["plan_match"], pr["lottery"])
 
     def choose(self, p, offered):
         """What p keeps out of `offered`: best first, skip date clashes, stop at the limit."""
@@ -139,6 +156,7 @@ def check_result(inst, result):
         for e in entries or []:
             a, f = e["activity"], person["function"]
             assert e["your_priority"] == m.priority(p, a)
+            assert e["rule"] == m.acts[a].get("priority", "norm")
             assert e["rank"] == reqs.index(a) + 1
             waitlist = result["waitlists"][f"{a}/{f}"]
             assert waitlist[e["waitlist_position"] - 1] == p
@@ -232,3 +250,45 @@ def test_result_is_the_person_optimal_stable_matching(max_limit):
                 assert m.choose(p, ours[p] | other[p]) == ours[p]
         several += len(stable) > 1
     assert several >= 5, f"only {several} instances had several stable matchings"
+
+
+def textbook_da(inst):
+    """Person-proposing deferred acceptance for limit 1, written from the textbook and the
+    contract's priorities only (no date or limit handling: every person holds one seat at most,
+    so dates never clash). Returns person -> activity or None."""
+    m = Model(inst)
+    nxt = {p: 0 for p in m.people}
+    holding = {}                      # (activity, function) -> people tentatively accepted
+    match = {p: None for p in m.people}
+    free = list(m.people)
+    while free:
+        p = free.pop()
+        requests, f = m.people[p]["requests"], m.people[p]["function"]
+        while match[p] is None and nxt[p] < len(requests):
+            a = requests[nxt[p]]
+            nxt[p] += 1
+            pool = sorted(holding.get((a, f), []) + [p], key=lambda q: m.rank_key(q, a))
+            kept, out = pool[:m.seats(a, f)], pool[m.seats(a, f):]
+            holding[(a, f)] = kept
+            for q in out:
+                if q != p:
+                    match[q] = None
+                    free.append(q)
+            if p in kept:
+                match[p] = a
+    return match
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_limit_one_equals_an_independent_textbook_da_with_both_rules(seed):
+    rng = random.Random(500 + seed)
+    rules = set()
+    for _ in range(60):
+        inst = random_instance(rng, rng.randint(5, 30), rng.randint(1, 6), max_limit=1, max_requests=5)
+        rules |= {a["priority"] for a in inst["activities"]}
+        result = solve(inst)
+        got = {p: None for p in Model(inst).people}
+        for row in result["assignments"]:
+            got[row["person"]] = row["activity"]
+        assert got == textbook_da(inst)
+    assert rules == {"plan", "norm"}

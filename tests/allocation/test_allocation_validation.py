@@ -75,6 +75,14 @@ CASES = [
      "people[0].deficit.multi_exercise: must be an integer"),
     ("plan competency not a string", change(["people", 0, "plan_competencies"], [3]),
      "people[0].plan_competencies[0]: must be a non-empty string"),
+    ("unknown priority rule", change(["activities", 0, "priority"], "deficit"),
+     'activities[0].priority: must be one of "plan", "norm", got \'deficit\''),
+    ("priority rule null", change(["activities", 0, "priority"], None), "activities[0].priority: must be one of"),
+    ("unknown level", change(["activities", 0, "level"], "expert"), "activities[0].level: must be one of"),
+    ("plan level unknown", change(["people", 0, "plan_competencies"], {"leiderschap": "hoog"}),
+     "people[0].plan_competencies.leiderschap: must be one of"),
+    ("plan level not a string", change(["people", 0, "plan_competencies"], {"leiderschap": 2}),
+     "people[0].plan_competencies.leiderschap: must be one of"),
 ]
 
 

@@ -51,6 +51,18 @@ def test_chosen_competency_codes_only_approved(app, person):
     assert [pc.level for pc in plans.get_plan(person, YEAR).competencies if pc.competency] == ["gevorderd"]
 
 
+def test_plan_levels_for_priority_include_learning_goals(app, person):
+    factories.competency("nafase")
+    assert plans.plan_competency_levels(person, YEAR) == {}
+    plans.choose_competency(person, YEAR, "crisisdiagnose", "gevorderd")
+    plans.add_goal(person, YEAR, "Beter leiding geven aan het ROT", "leiderschap")
+    plans.add_goal(person, YEAR, "Diagnose hardop delen", "crisisdiagnose")   # chosen with a level already
+    plans.add_goal(person, YEAR, "Zonder competentie")
+    plans.propose_competency(person, YEAR, "Stressbestendigheid", "Lange inzetten", "basis")   # pending
+    assert plans.plan_competency_levels(person, YEAR) == {"crisisdiagnose": "gevorderd", "leiderschap": None}
+    assert plans.plan_competency_levels(person, YEAR + 1) == {}
+
+
 def test_proposal_approval_creates_competency_notifies_and_audits(app, person):
     coordinator = factories.user(roles=("coordinator",), functions=())
     pc = plans.propose_competency(person, YEAR, "Stressbestendigheid", "Ik raak vermoeid", "basis")
