@@ -49,8 +49,7 @@ def needs(monkeypatch):
     monkeypatch.setattr(rounds, "deficits_for",
                         lambda ids, year: {i: dict(n.deficit.get(i, {})) for i in ids})
     monkeypatch.setattr(registration, "user_deficits", lambda user, today=None: dict(n.deficit.get(user.id, {})))
-    for module in (registration, rounds):
-        monkeypatch.setattr(module, "plan_competencies", lambda user, year: list(n.plan.get(user.id, [])))
+    monkeypatch.setattr(registration, "plan_competencies", lambda user, year: list(n.plan.get(user.id, [])))
     monkeypatch.setattr(rounds, "plan_levels", lambda user, year: (
         lambda plan: dict(plan) if isinstance(plan, dict) else dict.fromkeys(plan))(n.plan.get(user.id, [])))
     return n
