@@ -165,7 +165,7 @@ def seed(people: int, today: date, rng: random.Random) -> dict:
                 reads.append({"user_id": uid, "slug": slug,
                               "read_at": datetime(rng.choice(years), rng.randint(1, 11), rng.randint(1, 28))})
     db.session.execute(insert(ModuleRead), reads)
-    from app.quizzes.services import quiz_set
+    from app.quizzes.loader import quiz_set
     quizzes = list(quiz_set().quizzes.values())
     answers = 0
     if quizzes:

@@ -120,14 +120,15 @@ def make_plan_competency(owner):
 def make_review_card(owner):
     from fsrs import Rating
 
-    from app.quizzes.services import review
+    from app.quizzes.review import record_review as review
     card = review(owner, QUIZ, "q1", Rating.Again, now=datetime.utcnow() - timedelta(days=30))
     return {"card_id": card.id}, None
 
 
 def make_attempt(owner):
     from app.quizzes import services
-    quiz = services.get_quiz(QUIZ)
+    from app.quizzes.loader import get_quiz
+    quiz = get_quiz(QUIZ)
     attempt = services.start_attempt(owner, quiz)
     question = quiz.questions[0]
     services.answer_question(owner, quiz, attempt, question.id, MultiDict({"option": "1"}))

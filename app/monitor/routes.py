@@ -185,9 +185,9 @@ def _learning_context(now: datetime, year: int) -> dict:
     slug = request.args.get("quiz")
     if slug not in {q[0] for q in quizzes}:
         slug = None
-    stats, minimum = services.item_statistics(slug) if slug else ([], None)
+    stats, minimum = services.item_statistics(slug, region_id) if slug else ([], None)
     if minimum is None:
-        from app.quizzes.services import MIN_PEOPLE_FOR_STATISTICS as minimum
+        from app.quizzes.statistics import MIN_PEOPLE_FOR_STATISTICS as minimum
     reach = services.learning_reach(region_id, year)
     reach_chart = charts.bar_chart(
         "chart-reach", f"Bereik van microlearnings per functie in {year}",
@@ -211,7 +211,7 @@ def learning():
 @bp.route("/monitor/learning.csv")
 @role_required(*ROLES)
 def learning_csv():
-    from app.quizzes.services import item_statistics
+    from app.quizzes.statistics import item_statistics
     now = _now()
     year = _year(now)
     region_id = current_user.region_id
@@ -222,7 +222,7 @@ def learning_csv():
     for slug, title, readers in services.module_reach(region_id, year):
         rows.append(["Module", slug, title, "", readers, "", "", "", ""])
     for slug, title, people in services.quizzes_with_people(region_id):
-        for item in item_statistics(slug):
+        for item in item_statistics(slug, region_id=region_id):
             if not item.shown:
                 continue  # below the minimum group size nothing is reported
             rows.append(["Toetsvraag", f"{slug}/{item.question_id}", item.question_text, item.people, "",

@@ -580,7 +580,7 @@ def _module_titles() -> dict[str, str]:
 
 def quizzes_with_people(region_id: int) -> list[tuple[str, str, int]]:
     """(slug, title, people of the region who tried it) for every quiz."""
-    from app.quizzes.services import quiz_set
+    from app.quizzes.loader import quiz_set
     counts = dict(db.session.execute(
         db.select(QuizAttempt.quiz_slug, func.count(func.distinct(QuizAttempt.user_id)))
         .join(User, User.id == QuizAttempt.user_id).where(User.region_id == region_id)
@@ -590,9 +590,9 @@ def quizzes_with_people(region_id: int) -> list[tuple[str, str, int]]:
                   key=lambda r: r[1].casefold())
 
 
-def item_statistics(slug: str):
-    from app.quizzes.services import MIN_PEOPLE_FOR_STATISTICS, item_statistics as stats
-    return stats(slug), MIN_PEOPLE_FOR_STATISTICS
+def item_statistics(slug: str, region_id: int):
+    from app.quizzes.statistics import MIN_PEOPLE_FOR_STATISTICS, item_statistics as stats
+    return stats(slug, region_id=region_id), MIN_PEOPLE_FOR_STATISTICS
 
 
 # --- Organisation-level obligations ---------------------------------------------------------------

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from app.extensions import db
 from app.models import User
 from app.models.quizzes import QuizAttempt, QuizAnswer
-from app.quizzes import services
+from app.quizzes import loader, review, scoring, services
 
 DEMO_QUIZZES = 3          # the first quizzes in slug order
 PEOPLE_PER_QUIZ = 8       # above the threshold of 5 for item statistics
@@ -39,14 +39,14 @@ def _attempt(user: User, quiz, when: datetime, rng: random.Random, skill: float)
         correct = rng.random() < skill
         response = _response(question, correct, rng)
         db.session.add(QuizAnswer(attempt_id=attempt.id, question_id=question.id, response=response,
-                                  correct=services.score(question, response), answered_at=when))
-        services.review(user, quiz.slug, question.id, services.rating_for(services.score(question, response)),
+                                  correct=scoring.score(question, response), answered_at=when))
+        review.record_review(user, quiz.slug, question.id, review.rating_for(scoring.score(question, response)),
                         now=when, commit=False)
     services.finish_attempt(user, quiz, attempt, now=when + timedelta(minutes=4), commit=False)
 
 
 def seed_quiz_history(region) -> int:
-    quizzes = sorted(services.quiz_set().quizzes.values(), key=lambda q: q.slug)[:DEMO_QUIZZES]
+    quizzes = sorted(loader.quiz_set().quizzes.values(), key=lambda q: q.slug)[:DEMO_QUIZZES]
     if not quizzes or db.session.scalar(db.select(QuizAttempt.id).limit(1)) is not None:
         return 0
     rng = random.Random(49)

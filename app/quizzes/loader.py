@@ -357,3 +357,17 @@ def _slug_guess(path: Path) -> str | None:
     except OSError:
         pass
     return path.stem
+
+
+def quiz_set() -> QuizSet:
+    """The quizzes of the app's QUIZ_DIR (re-read only when a file changed)."""
+    from flask import current_app
+    return load_dir(current_app.config["QUIZ_DIR"])
+
+
+def get_quiz(slug: str) -> Quiz | None:
+    return quiz_set().quizzes.get(slug)
+
+
+def is_broken(slug: str) -> bool:
+    return slug in quiz_set().broken_slugs

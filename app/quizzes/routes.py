@@ -10,16 +10,17 @@ from app import audit
 from app.extensions import db
 from app.models import QuizAttempt
 from app.models.core import utcnow
-from app.quizzes import bp, services
+from app.quizzes import bp, loader, scoring, services
+from app.quizzes import review as spaced_review
 from app.web import is_htmx, render
 
 REVIEW_KEY = "quiz_review"
 
 
 def _quiz_or_404(slug: str):
-    quiz = services.get_quiz(slug)
+    quiz = loader.get_quiz(slug)
     if quiz is None:
-        if services.is_broken(slug):
+        if loader.is_broken(slug):
             # A file broken after deploy: a clear message; the rest of the site keeps working.
             abort(render("errors/error.html", "errors/_error.html", status=404, code=404,
                          title="Oefentoets niet beschikbaar",
@@ -43,7 +44,7 @@ def _attempt_or_404(slug: str, attempt_id: int):
 @bp.route("/quizzes")
 @login_required
 def index():
-    return render("quizzes/index.html", quizzes=list(services.quiz_set().quizzes.values()))
+    return render("quizzes/index.html", quizzes=list(loader.quiz_set().quizzes.values()))
 
 
 @bp.route("/quizzes/<slug>")
@@ -68,14 +69,14 @@ def _step(quiz, attempt, *, question=None, feedback=None, error=None, status=200
     if feedback is not None:
         context.update(feedback=feedback, has_next=services.next_question(quiz, attempt) is not None)
     elif question is not None:
-        context.update(question=question, options=services.shuffled_options(question, attempt.seed),
+        context.update(question=question, options=scoring.shuffled_options(question, attempt.seed),
                        action=url_for("quizzes.answer", slug=quiz.slug, attempt_id=attempt.id))
     else:
         rows = services.summary(quiz, attempt)
         missed = [q for q in rows if q.answered and not q.correct]
         context.update(rows=rows, missed=missed,
                        modules=services.modules_for(quiz.competencies) if missed else [],
-                       next_review=services.next_review_at(current_user))
+                       next_review=spaced_review.next_review_at(current_user))
     return render("quizzes/attempt.html", "quizzes/_step.html", status=status, **context)
 
 
@@ -108,10 +109,10 @@ def answer(slug, attempt_id):
     try:
         result = services.answer_question(current_user, quiz, attempt, question_id, request.form,
                                           changed=request.form.get("changed") == "1")
-    except services.AnswerError as exc:
+    except scoring.AnswerError as exc:
         db.session.rollback()
         question = quiz.question(question_id)
-        if isinstance(exc, services.TamperedAnswer) or question is None:
+        if isinstance(exc, scoring.TamperedAnswer) or question is None:
             question = services.next_question(quiz, attempt)
         if question is None:
             return _step(quiz, attempt, error=str(exc), status=422)
@@ -138,7 +139,7 @@ def feedback(slug, attempt_id, question_id):
     stored = services.answers_by_question(attempt).get(question_id)
     if question is None or stored is None:
         abort(404)
-    return _step(quiz, attempt, feedback=services.feedback_for(question, stored.response, attempt.seed))
+    return _step(quiz, attempt, feedback=scoring.feedback_for(question, stored.response, attempt.seed))
 
 
 # ---------------------------------------------------------------- review session
@@ -157,16 +158,16 @@ def _save_review_state(state: dict) -> None:
 @login_required
 def review():
     state = _review_state()
-    due = services.due_questions(current_user, limit=services.REVIEW_SESSION_SIZE + 1)
-    context = dict(done=state["done"], size=services.REVIEW_SESSION_SIZE, due_count=len(due),
-                   next_review=services.next_review_at(current_user) if not due else None)
-    if due and state["done"] < services.REVIEW_SESSION_SIZE:
+    due = spaced_review.due_questions(current_user, limit=spaced_review.REVIEW_SESSION_SIZE + 1)
+    context = dict(done=state["done"], size=spaced_review.REVIEW_SESSION_SIZE, due_count=len(due),
+                   next_review=spaced_review.next_review_at(current_user) if not due else None)
+    if due and state["done"] < spaced_review.REVIEW_SESSION_SIZE:
         item = due[0]
         if state["shown"] != item.card.id:
             state.update(shown=item.card.id, at=utcnow().isoformat())
             _save_review_state(state)
         context.update(item=item, question=item.question,
-                       options=services.shuffled_options(item.question, services.review_seed(item.card)),
+                       options=scoring.shuffled_options(item.question, spaced_review.review_seed(item.card)),
                        action=url_for("quizzes.review_answer", card_id=item.card.id))
     return render("quizzes/review.html", "quizzes/_review_step.html", **context)
 
@@ -179,18 +180,18 @@ def review_question(card_id):
     Reading it changes nothing (the service worker fetches these pages in the background), so the
     answer is not timed as it is in the session at /quizzes/review.
     """
-    item = services.review_card_for(current_user, card_id)
+    item = spaced_review.review_card_for(current_user, card_id)
     if item is None:
         abort(404)
     if item.card.due > utcnow():
         flash("Deze vraag had je al herhaald.", "info")
         return redirect(url_for("quizzes.review"))
-    due = [d.card.id for d in services.due_questions(current_user, limit=services.REVIEW_SESSION_SIZE)]
+    due = [d.card.id for d in spaced_review.due_questions(current_user, limit=spaced_review.REVIEW_SESSION_SIZE)]
     position = due.index(card_id) if card_id in due else len(due)
     return render("quizzes/review.html", "quizzes/_review_step.html", done=position,
-                  size=max(services.REVIEW_SESSION_SIZE, position + 1), due_count=len(due), item=item,
+                  size=max(spaced_review.REVIEW_SESSION_SIZE, position + 1), due_count=len(due), item=item,
                   question=item.question,
-                  options=services.shuffled_options(item.question, services.review_seed(item.card)),
+                  options=scoring.shuffled_options(item.question, spaced_review.review_seed(item.card)),
                   action=url_for("quizzes.review_answer", card_id=card_id))
 
 
@@ -204,7 +205,7 @@ def review_restart():
 @bp.route("/quizzes/review/<int:card_id>", methods=["POST"])
 @login_required
 def review_answer(card_id):
-    item = services.review_card_for(current_user, card_id)
+    item = spaced_review.review_card_for(current_user, card_id)
     if item is None:
         abort(404)
     state = _review_state()
@@ -213,17 +214,17 @@ def review_answer(card_id):
         return redirect(url_for("quizzes.review"))
     slow = False
     if state["shown"] == card_id and state["at"]:
-        slow = (utcnow() - datetime.fromisoformat(state["at"])).total_seconds() > services.SLOW_SECONDS
-    seed = services.review_seed(item.card)  # the order the person saw, before the review moves it on
+        slow = (utcnow() - datetime.fromisoformat(state["at"])).total_seconds() > spaced_review.SLOW_SECONDS
+    seed = spaced_review.review_seed(item.card)  # the order the person saw, before the review moves it on
     try:
-        result = services.answer_review(current_user, item, request.form, slow=slow,
+        result = spaced_review.answer_review(current_user, item, request.form, slow=slow,
                                         changed=request.form.get("changed") == "1")
-    except services.AnswerError as exc:
+    except scoring.AnswerError as exc:
         db.session.rollback()
         return render("quizzes/review.html", "quizzes/_review_step.html", status=422,
-                      done=state["done"], size=services.REVIEW_SESSION_SIZE, due_count=1, item=item,
+                      done=state["done"], size=spaced_review.REVIEW_SESSION_SIZE, due_count=1, item=item,
                       question=item.question, error=str(exc),
-                      options=services.shuffled_options(item.question, services.review_seed(item.card)),
+                      options=scoring.shuffled_options(item.question, spaced_review.review_seed(item.card)),
                       action=url_for("quizzes.review_answer", card_id=item.card.id))
     state.update(done=state["done"] + 1, shown=None, at=None,
                  last={"card": card_id, "response": result.response, "seed": seed})
@@ -231,7 +232,7 @@ def review_answer(card_id):
     if not is_htmx():
         return redirect(url_for("quizzes.review_feedback"))
     return render("quizzes/review.html", "quizzes/_review_step.html", done=state["done"],
-                  size=services.REVIEW_SESSION_SIZE, feedback=result)
+                  size=spaced_review.REVIEW_SESSION_SIZE, feedback=result)
 
 
 @bp.route("/quizzes/review/feedback")
@@ -239,12 +240,12 @@ def review_answer(card_id):
 def review_feedback():
     state = _review_state()
     last = state.get("last") or {}
-    item = services.review_card_for(current_user, int(last.get("card") or 0))
+    item = spaced_review.review_card_for(current_user, int(last.get("card") or 0))
     if item is None:
         return redirect(url_for("quizzes.review"))
-    result = services.feedback_for(item.question, last.get("response"), last.get("seed", ""))
+    result = scoring.feedback_for(item.question, last.get("response"), last.get("seed", ""))
     return render("quizzes/review.html", "quizzes/_review_step.html", done=state["done"],
-                  size=services.REVIEW_SESSION_SIZE, feedback=result)
+                  size=spaced_review.REVIEW_SESSION_SIZE, feedback=result)
 
 
 @bp.app_template_filter("quiz_markdown")
@@ -261,4 +262,4 @@ def quiz_inline(text):
 
 @bp.app_template_filter("quiz_number")
 def quiz_number(value):
-    return services.format_number(value)
+    return scoring.format_number(value)

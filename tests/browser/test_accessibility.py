@@ -40,7 +40,7 @@ def _demo_values(live_app, email: str) -> dict:
         attempt = first(db.select(QuizAttempt).filter_by(user_id=me.id).order_by(QuizAttempt.id))
         answer = first(db.select(QuizAnswer).filter_by(attempt_id=attempt.id)) if attempt else None
         from app.content.catalogue import get_catalogue
-        from app.quizzes.services import quiz_set
+        from app.quizzes.loader import quiz_set
         module = sorted(m.slug for m in get_catalogue().published)[0]
         values = {
             "activity_id": first(db.select(Activity.id).filter_by(region_id=region, cancelled_at=None)

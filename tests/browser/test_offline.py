@@ -19,7 +19,7 @@ def reader(live_app):
 
     from app.auth.passwords import hash_password
     from app.models import Function, Region, ReviewCard, User, UserFunction, UserRole
-    from app.quizzes.services import review
+    from app.quizzes.review import record_review as review
 
     with live_app.app_context():
         person = db.session.scalar(db.select(User).filter_by(email=EMAIL))

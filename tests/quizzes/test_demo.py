@@ -1,17 +1,17 @@
 """The demo seed gives authors real item statistics and the demo functionary questions to review."""
 from app.extensions import db
 from app.models import User
-from app.quizzes import services
+from app.quizzes import loader, review, statistics
 
 
 def test_demo_seed_fills_item_statistics_and_reviews(app, runner):
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
-    slug = sorted(services.quiz_set().quizzes)[0]
-    stats = services.item_statistics(slug)
+    slug = sorted(loader.quiz_set().quizzes)[0]
+    stats = statistics.item_statistics(slug)
     assert stats and all(row.shown for row in stats)
     sanne = db.session.scalar(db.select(User).filter_by(email="functionaris@demo.paraat.nl"))
-    assert services.due_questions(sanne)
+    assert review.due_questions(sanne)
     # Idempotent: a second seed adds no attempts.
-    before = len(services.due_questions(sanne))
+    before = len(review.due_questions(sanne))
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
-    assert len(services.due_questions(sanne)) == before
+    assert len(review.due_questions(sanne)) == before

@@ -7,7 +7,7 @@ import pytest
 from app.extensions import db
 from app.models import AuditLog, QuizAnswer, ReviewCard
 from app.models.core import utcnow
-from app.quizzes import services
+from app.quizzes import loader, review, services
 from app.quizzes.routes import REVIEW_KEY
 from tests import factories
 from tests.conftest import HTMX
@@ -117,7 +117,7 @@ def test_replayed_answer_is_not_stored_twice(client, learner):
 @pytest.mark.parametrize("role", ["functionary", "coordinator", "admin", "author"])
 def test_nobody_else_reaches_an_attempt(app, client, auth, quiz_dir, role):
     owner = factories.user(email="eigenaar@example.nl")
-    quiz = services.get_quiz("alle-typen")
+    quiz = loader.get_quiz("alle-typen")
     attempt = services.start_attempt(owner, quiz)
     services.answer_question(owner, quiz, attempt, "s1", {"option": "1"} and __import__(
         "werkzeug.datastructures").datastructures.MultiDict({"option": "1"}))
@@ -189,12 +189,12 @@ def test_start_page_card_and_review_session(app, client, learner):
 
 def test_review_card_of_someone_else_is_404(app, client, learner):
     other = factories.user()
-    card = services.review(other, "alle-typen", "s1", services.Rating.Again, now=utcnow() - timedelta(days=5))
+    card = review.record_review(other, "alle-typen", "s1", review.Rating.Again, now=utcnow() - timedelta(days=5))
     assert client.post(f"/quizzes/review/{card.id}", data={"option": "0"}).status_code == 404
 
 
 def test_review_htmx_fragment(app, client, learner):
-    card = services.review(learner, "alle-typen", "t1", services.Rating.Again, now=utcnow() - timedelta(days=5))
+    card = review.record_review(learner, "alle-typen", "t1", review.Rating.Again, now=utcnow() - timedelta(days=5))
     fragment = client.get("/quizzes/review", headers=HTMX).get_data(as_text=True)
     assert fragment.lstrip().startswith('<section id="review-step"') and "Juist" in fragment
     response = client.post(f"/quizzes/review/{card.id}", data={"answer": "false"}, headers=HTMX)
@@ -203,7 +203,7 @@ def test_review_htmx_fragment(app, client, learner):
 
 
 def test_each_due_question_has_its_own_page_for_offline_review(app, client, learner):
-    cards = [services.review(learner, "alle-typen", q, services.Rating.Again, now=utcnow() - timedelta(days=5))
+    cards = [review.record_review(learner, "alle-typen", q, review.Rating.Again, now=utcnow() - timedelta(days=5))
              for q in ("t1", "s1")]
     home = client.get("/").get_data(as_text=True)
     offline = re.search(r'data-offline-urls="([^"]*)"', home).group(1).split()
@@ -222,7 +222,7 @@ def test_each_due_question_has_its_own_page_for_offline_review(app, client, lear
 
 
 def test_review_question_page_of_someone_else_is_404(app, client, learner):
-    card = services.review(factories.user(), "alle-typen", "s1", services.Rating.Again, now=utcnow() - timedelta(days=5))
+    card = review.record_review(factories.user(), "alle-typen", "s1", review.Rating.Again, now=utcnow() - timedelta(days=5))
     assert client.get(f"/quizzes/review/{card.id}").status_code == 404
 
 
@@ -234,7 +234,7 @@ def test_review_session_stops_after_ten(app, client, learner, quiz_dir):
 """ for i in range(12))
     write_quiz(quiz_dir, "veel.yaml", f"slug: veel\ntitle: Veel\nquestions:\n{questions}")
     for i in range(12):
-        services.review(learner, "veel", f"v{i}", services.Rating.Again, now=utcnow() - timedelta(days=5))
+        review.record_review(learner, "veel", f"v{i}", review.Rating.Again, now=utcnow() - timedelta(days=5))
     assert "12 vragen om te herhalen" in client.get("/").get_data(as_text=True)
     for _ in range(10):
         page = client.get("/quizzes/review").get_data(as_text=True)
@@ -258,7 +258,7 @@ def test_author_statistics_only_for_authors(app, client, auth, quiz_dir, role, s
 
 def test_author_statistics_threshold_and_problems(app, client, auth, quiz_dir):
     from werkzeug.datastructures import MultiDict
-    quiz = services.get_quiz("alle-typen")
+    quiz = loader.get_quiz("alle-typen")
     for response in ("1", "1", "0", "2"):
         person = factories.user()
         attempt = services.start_attempt(person, quiz)

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import db
 from app.models import PortfolioEntry, QuizAnswer, ReviewCard
 from app.norms.planned import Planned, register_planned_provider
-from app.quizzes import services
+from app.quizzes import loader, review, scoring, services, statistics
 from tests import factories
 from tests.quizzes.conftest import SIMPLE, write_quiz
 
@@ -21,7 +21,7 @@ def form(**values):
 
 @pytest.fixture
 def quiz(quiz_dir):
-    return services.get_quiz("alle-typen")
+    return loader.get_quiz("alle-typen")
 
 
 def answer(user, quiz, attempt, qid, now=NOW, **values):
@@ -47,7 +47,7 @@ def answer(user, quiz, attempt, qid, now=NOW, **values):
 ])
 def test_scoring_of_every_type(quiz, qid, values, right):
     question = quiz.question(qid)
-    assert services.score(question, services.parse_response(question, form(**values))) is right
+    assert scoring.score(question, scoring.parse_response(question, form(**values))) is right
 
 
 @pytest.mark.parametrize("qid,values,tampered,message", [
@@ -63,17 +63,17 @@ def test_scoring_of_every_type(quiz, qid, values, right):
     ("o1", {"position-0": "1", "position-1": "2"}, False, "Kies voor elke stap een plaats."),
 ])
 def test_bad_answers_are_refused_with_a_dutch_message(quiz, qid, values, tampered, message):
-    with pytest.raises(services.AnswerError) as info:
-        services.parse_response(quiz.question(qid), form(**values))
+    with pytest.raises(scoring.AnswerError) as info:
+        scoring.parse_response(quiz.question(qid), form(**values))
     assert message in str(info.value)
-    assert isinstance(info.value, services.TamperedAnswer) is tampered
+    assert isinstance(info.value, scoring.TamperedAnswer) is tampered
 
 
 def test_shuffle_is_stable_per_attempt_and_differs_between_attempts(quiz):
     question = quiz.question("s1")
-    orders = {tuple(o.index for o in services.shuffled_options(question, seed)) for seed in range(30)}
+    orders = {tuple(o.index for o in scoring.shuffled_options(question, seed)) for seed in range(30)}
     assert len(orders) > 1
-    assert services.shuffled_options(question, 12) == services.shuffled_options(question, 12)
+    assert scoring.shuffled_options(question, 12) == scoring.shuffled_options(question, 12)
 
 
 # ---------------------------------------------------------------- attempts
@@ -101,34 +101,34 @@ def test_answers_are_stored_once_and_the_attempt_finishes_into_the_portfolio(app
 def test_answer_for_a_question_of_another_quiz_is_refused(quiz):
     user = factories.user()
     attempt = services.start_attempt(user, quiz)
-    with pytest.raises(services.TamperedAnswer):
+    with pytest.raises(scoring.TamperedAnswer):
         answer(user, quiz, attempt, "q-van-elders", option="0")
 
 
 def test_feedback_lists_every_option_with_its_own_feedback(quiz):
-    feedback = services.feedback_for(quiz.question("s1"), 1, seed=5)
+    feedback = scoring.feedback_for(quiz.question("s1"), 1, seed=5)
     chosen = [f for f in feedback.options if f.chosen]
     assert len(feedback.options) == 3 and len(chosen) == 1 and not chosen[0].correct
     assert {f.feedback for f in feedback.options} >= {"Klopt.", "Dat is beeldvorming."}
-    numeric = services.feedback_for(quiz.question("n1"), 7.0, seed=5)
+    numeric = scoring.feedback_for(quiz.question("n1"), 7.0, seed=5)
     assert not numeric.correct and numeric.right_answer == "2,5 (marge 0,5)"
-    tf = services.feedback_for(quiz.question("t1"), False, seed=5)
+    tf = scoring.feedback_for(quiz.question("t1"), False, seed=5)
     assert tf.message == "Bij GRIP 2 komt het ROT bijeen."
 
 
 # ---------------------------------------------------------------- scheduling
 
 def _fsrs_due(rating, now=NOW):
-    card, _ = services.SCHEDULER.review_card(Card(card_id=1, due=now.replace(tzinfo=timezone.utc)), rating,
+    card, _ = review.SCHEDULER.review_card(Card(card_id=1, due=now.replace(tzinfo=timezone.utc)), rating,
                                              review_datetime=now.replace(tzinfo=timezone.utc))
     return card.due.replace(tzinfo=None)
 
 
 def test_ratings_follow_right_wrong_slow_and_changed():
-    assert services.rating_for(False) == Rating.Again
-    assert services.rating_for(True) == Rating.Good
-    assert services.rating_for(True, slow=True) == Rating.Hard
-    assert services.rating_for(True, changed=True) == Rating.Hard
+    assert review.rating_for(False) == Rating.Again
+    assert review.rating_for(True) == Rating.Good
+    assert review.rating_for(True, slow=True) == Rating.Hard
+    assert review.rating_for(True, changed=True) == Rating.Hard
 
 
 def test_due_dates_move_as_fsrs_says(app, quiz):
@@ -146,8 +146,8 @@ def test_due_dates_move_as_fsrs_says(app, quiz):
     # Reviewing the wrong one right when due moves it further out, as FSRS computes from the stored card.
     later = cards["s1"].due
     stored = Card.from_json(cards["s1"].card)
-    expected, _ = services.SCHEDULER.review_card(stored, Rating.Good, review_datetime=later.replace(tzinfo=timezone.utc))
-    services.review(user, "alle-typen", "s1", Rating.Good, now=later)
+    expected, _ = review.SCHEDULER.review_card(stored, Rating.Good, review_datetime=later.replace(tzinfo=timezone.utc))
+    review.record_review(user, "alle-typen", "s1", Rating.Good, now=later)
     assert cards["s1"].due == expected.due.replace(tzinfo=None) and cards["s1"].due > later + timedelta(days=1)
     assert cards["s1"].reviews == 2
 
@@ -157,7 +157,7 @@ def test_review_is_due_the_day_before_a_planned_activity(app, quiz):
     briefing = NOW.date() + timedelta(days=2)
     register_planned_provider(app, lambda person, start, end: [
         Planned("ops_briefing", briefing, "Operationele briefing")] if start <= briefing <= end else [])
-    card = services.review(user, "alle-typen", "m1", Rating.Good, now=NOW, today=NOW.date())
+    card = review.record_review(user, "alle-typen", "m1", Rating.Good, now=NOW, today=NOW.date())
     assert _fsrs_due(Rating.Good) > datetime.combine(briefing, datetime.min.time())  # FSRS alone: too late
     assert card.due == datetime.combine(briefing - timedelta(days=1), datetime.min.time())
 
@@ -166,23 +166,23 @@ def test_planned_activity_after_the_fsrs_due_date_changes_nothing(app, quiz):
     user = factories.user()
     register_planned_provider(app, lambda person, start, end: [
         Planned("multi_exercise", NOW.date() + timedelta(days=25), "Oefening")])
-    card = services.review(user, "alle-typen", "s1", Rating.Again, now=NOW, today=NOW.date())
+    card = review.record_review(user, "alle-typen", "s1", Rating.Again, now=NOW, today=NOW.date())
     assert card.due == _fsrs_due(Rating.Again)
 
 
 def test_due_questions_skip_removed_questions_and_quizzes(app, quiz_dir, quiz):
     user = factories.user()
     for qid in ("s1", "m1"):
-        services.review(user, "alle-typen", qid, Rating.Again, now=NOW)
-    services.review(user, "weg-quiz", "q1", Rating.Again, now=NOW)
+        review.record_review(user, "alle-typen", qid, Rating.Again, now=NOW)
+    review.record_review(user, "weg-quiz", "q1", Rating.Again, now=NOW)
     later = NOW + timedelta(days=3)
-    assert {d.question.id for d in services.due_questions(user, now=later)} == {"s1", "m1"}
+    assert {d.question.id for d in review.due_questions(user, now=later)} == {"s1", "m1"}
     text = (quiz_dir / "alle-typen.yaml").read_text(encoding="utf-8")
     start, end = text.index("  - id: m1"), text.index("  - id: t1")
     (quiz_dir / "alle-typen.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
     import os
     os.utime(quiz_dir / "alle-typen.yaml", (1, 1))
-    assert [d.question.id for d in services.due_questions(user, now=later)] == ["s1"]
+    assert [d.question.id for d in review.due_questions(user, now=later)] == ["s1"]
 
 
 # ---------------------------------------------------------------- statistics
@@ -196,17 +196,43 @@ def _people_answer(quiz, answers):
 
 def test_item_statistics_hidden_below_five_people(app, quiz):
     _people_answer(quiz, ["1", "1", "0", "2"])
-    s1 = services.item_statistics("alle-typen")[0]
+    s1 = statistics.item_statistics("alle-typen")[0]
     assert s1.people == 4 and not s1.shown
     assert s1.first_try_correct is None and s1.most_chosen_wrong is None and s1.attempts is None
 
 
 def test_item_statistics_shown_from_five_people(app, quiz):
     _people_answer(quiz, ["1", "1", "0", "2", "0"])
-    s1 = services.item_statistics("alle-typen")[0]
+    s1 = statistics.item_statistics("alle-typen")[0]
     assert s1.shown and s1.people == 5 and s1.attempts == 5
     assert s1.first_try_correct == pytest.approx(0.4)
     assert s1.most_chosen_wrong.startswith("De schuldige vinden") and s1.most_chosen_wrong_count == 2
+
+
+def test_item_statistics_for_a_coordinator_count_only_their_region(app, quiz):
+    _people_answer(quiz, ["1", "1", "0", "2", "0"])          # five people in Twente
+    elsewhere = factories.region("ijsselland")
+    for response in ("1", "1", "1"):
+        person = factories.user(reg=elsewhere)
+        answer(person, quiz, services.start_attempt(person, quiz), "s1", option=response)
+    assert statistics.item_statistics("alle-typen")[0].people == 8      # authors: every region
+    twente = statistics.item_statistics("alle-typen", region_id=factories.region().id)[0]
+    assert twente.people == 5 and twente.first_try_correct == pytest.approx(0.4)
+    other = statistics.item_statistics("alle-typen", region_id=elsewhere.id)[0]
+    assert other.people == 3 and not other.shown
+
+
+def test_numeric_wrong_answer_only_named_when_five_people_gave_it(app, quiz):
+    def people_type(values):
+        for value in values:
+            person = factories.user()
+            answer(person, quiz, services.start_attempt(person, quiz), "n1", answer=value)
+    people_type(["17", "17", "17", "17", "9", "9"])   # 17 (e.g. someone's own station) by only four
+    n1 = statistics.item_statistics("alle-typen")[3]
+    assert n1.shown and n1.most_chosen_wrong is None
+    people_type(["17"])
+    n1 = statistics.item_statistics("alle-typen")[3]
+    assert n1.most_chosen_wrong == "17" and n1.most_chosen_wrong_count == 5
 
 
 def test_first_try_counts_a_person_once(app, quiz):
@@ -215,7 +241,7 @@ def test_first_try_counts_a_person_once(app, quiz):
     for response in ("1", "0"):   # wrong first, right the second time: counts as wrong at first try
         attempt = services.start_attempt(person, quiz)
         answer(person, quiz, attempt, "s1", option=response, now=NOW + timedelta(minutes=int(response == "0")))
-    s1 = services.item_statistics("alle-typen")[0]
+    s1 = statistics.item_statistics("alle-typen")[0]
     assert s1.people == 5 and s1.attempts == 6 and s1.first_try_correct == 0
 
 
@@ -226,7 +252,7 @@ def test_second_quiz_file_change_keeps_history_by_question_id(app, quiz_dir, qui
     write_quiz(quiz_dir, "alle-typen.yaml", SIMPLE.format(slug="alle-typen", title="Nieuw").replace("q1", "s1"))
     import os
     os.utime(quiz_dir / "alle-typen.yaml", (2, 2))
-    changed = services.get_quiz("alle-typen")
+    changed = loader.get_quiz("alle-typen")
     assert changed.title == "Nieuw"
     assert [r.correct for r in services.summary(changed, attempt)] == [True, False]
     assert services.next_question(changed, attempt).id == "q2"

@@ -1,0 +1,151 @@
+"""Reading and scoring answers: pure functions of a question and a response (no database, no request)."""
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass, field
+
+from app.quizzes.loader import Question
+
+
+class AnswerError(ValueError):
+    """The submitted answer cannot be used; the message is Dutch and meant for the learner."""
+
+
+class TamperedAnswer(AnswerError):
+    """The form was not one we sent (unknown option, other quiz's question): nothing is stored."""
+
+
+def shuffled_options(question: Question, seed: int | str):
+    """The options in this attempt's order: the same seed and question always give the same order."""
+    digest = hashlib.sha256(f"{seed}:{question.id}".encode()).digest()
+    options = list(question.options)
+    random.Random(int.from_bytes(digest[:8], "big")).shuffle(options)
+    return options
+
+
+def parse_response(question: Question, form) -> object:
+    """Turn the posted form (a MultiDict) into the stored response; raises AnswerError."""
+    indices = {str(o.index): o.index for o in question.options}
+    if question.type == "single":
+        value = form.get("option")
+        if value is None or value == "":
+            raise AnswerError("Kies een antwoord.")
+        if value not in indices:
+            raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.")
+        return indices[value]
+    if question.type == "multiple":
+        values = form.getlist("option")
+        if not values:
+            raise AnswerError("Kies minstens één antwoord.")
+        if any(v not in indices for v in values):
+            raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.")
+        return sorted({indices[v] for v in values})
+    if question.type == "truefalse":
+        value = form.get("answer")
+        if value is None or value == "":
+            raise AnswerError("Kies juist of onjuist.")
+        if value not in ("true", "false"):
+            raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.")
+        return value == "true"
+    if question.type == "numeric":
+        value = (form.get("answer") or "").strip()
+        if not value:
+            raise AnswerError("Vul een getal in.")
+        number = parse_number(value)
+        if number is None:
+            raise AnswerError("Vul een getal in, bijvoorbeeld 5 of 2,5.")
+        return number
+    if question.type == "order":
+        positions = []
+        n = len(question.options)
+        for option in question.options:
+            value = form.get(f"position-{option.index}")
+            if value is None or value == "":
+                raise AnswerError("Kies voor elke stap een plaats.")
+            if not value.isdigit() or not 1 <= int(value) <= n:
+                raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.")
+            positions.append(int(value))
+        if len(set(positions)) != n:
+            raise AnswerError("Geef elke plaats maar één keer.")
+        return positions
+    raise TamperedAnswer("Onbekend vraagtype.")
+
+
+def parse_number(value: str) -> float | None:
+    """'2,5', '2.5', ' 1 000 ' → a float; both decimal comma and point are accepted."""
+    text = value.strip().replace(" ", "").replace("\u00a0", "")
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def score(question: Question, response) -> bool:
+    """Is this response right? Responses come from `parse_response` (or the database)."""
+    if question.type == "single":
+        return any(o.index == response and o.correct for o in question.options)
+    if question.type == "multiple":
+        return set(response or []) == {o.index for o in question.options if o.correct}
+    if question.type == "truefalse":
+        return response is question.answer or response == question.answer
+    if question.type == "numeric":
+        try:
+            return abs(float(response) - float(question.answer)) <= question.tolerance + 1e-9
+        except (TypeError, ValueError):
+            return False
+    if question.type == "order":
+        return list(response or []) == list(range(1, len(question.options) + 1))
+    return False
+
+
+@dataclass
+class OptionFeedback:
+    option: object
+    chosen: bool
+    correct: bool          # the option is right (single/multiple) or at its right place (order)
+    feedback: str
+    position: int | None = None     # order: the place the learner gave
+
+
+@dataclass
+class Feedback:
+    question: Question
+    response: object
+    correct: bool
+    options: list[OptionFeedback] = field(default_factory=list)
+    message: str = ""               # truefalse/numeric: feedback_right or feedback_wrong
+    right_answer: str = ""          # truefalse/numeric/order: what would have been right
+
+
+def feedback_for(question: Question, response, seed: int | str) -> Feedback:
+    correct = score(question, response)
+    result = Feedback(question=question, response=response, correct=correct)
+    if question.type in ("single", "multiple"):
+        chosen = {response} if question.type == "single" else set(response or [])
+        result.options = [OptionFeedback(o, o.index in chosen, o.correct, o.feedback)
+                          for o in shuffled_options(question, seed)]
+    elif question.type == "order":
+        positions = list(response or [])
+        result.options = [OptionFeedback(o, True, positions[o.index] == o.index + 1 if o.index < len(positions) else False,
+                                         o.feedback, positions[o.index] if o.index < len(positions) else None)
+                          for o in question.options]
+    elif question.type == "truefalse":
+        result.right_answer = "Juist" if question.answer else "Onjuist"
+    elif question.type == "numeric":
+        result.right_answer = format_number(question.answer) + (
+            f" (marge {format_number(question.tolerance)})" if question.tolerance else "")
+    if question.type in ("truefalse", "numeric"):
+        result.message = question.feedback_right if correct else question.feedback_wrong
+    return result
+
+
+def format_number(value) -> str:
+    if value is None:
+        return ""
+    value = float(value)
+    text = str(int(value)) if value.is_integer() else f"{value:g}"
+    return text.replace(".", ",")
