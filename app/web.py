@@ -13,3 +13,18 @@ def render(page: str, fragment: str | None = None, status: int = 200, **context)
 
 def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def confirmed() -> bool:
+    """A destructive POST goes ahead only with confirmed=1: set by app.js after the confirm dialog,
+    or by the confirm step below when JavaScript is off (GOV.UK "are you sure" pattern)."""
+    return request.form.get("confirmed") == "1"
+
+
+def confirm_step(question: str, consequence: str, button: str, back_url: str):
+    """The page that asks before a destructive action, posting the same form again with confirmed=1."""
+    fields = [(key, value) for key, value in request.form.items(multi=True)
+              if key not in ("csrf_token", "confirmed")]
+    return make_response(render_template("confirm.html", question=question, consequence=consequence,
+                                         button=button, back_url=back_url, action=request.path,
+                                         fields=fields), 200)

@@ -12,7 +12,7 @@ from app.activities.forms import ActivityForm, RoundForm
 from app.auth.permissions import role_required
 from app.extensions import db
 from app.models import Activity, RegistrationRound, User
-from app.web import is_htmx, render
+from app.web import confirm_step, confirmed, is_htmx, render
 
 STATUS_LABELS = {"requested": "op je ranglijst", "assigned": "ingeschreven", "waitlisted": "wachtlijst",
                  "offered": "plaats aangeboden", "declined": "afgeslagen", "cancelled": "afgemeld",
@@ -31,7 +31,7 @@ def wall_nl(value, fmt="d MMMM yyyy HH:mm"):
 @bp.app_context_processor
 def labels():
     return {"registration_labels": STATUS_LABELS, "round_state_labels": ROUND_STATES,
-            "now_local": base.local_now()}
+            "now_local": base.local_now(), "cancel_consequence": CANCEL_CONSEQUENCE}
 
 
 def _activity(activity_id: int) -> Activity:
@@ -124,6 +124,8 @@ def register(activity_id):
 @login_required
 def registration_action(registration_id, action):
     reg = _own_registration(registration_id)
+    if action == "cancel" and not confirmed():
+        return _confirm_cancel(reg)
     fn = {"cancel": registration.cancel_registration, "accept": registration.accept_offer,
           "decline": registration.decline_offer}[action]
     try:
@@ -135,6 +137,21 @@ def registration_action(registration_id, action):
         return _detail(db.session.get(Activity, reg.activity_id), message=message)
     flash(message, category)
     return _back(url_for("activities.mine"))
+
+
+CANCEL_CONSEQUENCE = {
+    "assigned": "Je plaats gaat naar de volgende op de wachtlijst, of komt vrij voor een ander. "
+                "Wil je later toch, dan kan dat alleen als er dan nog een plaats is.",
+    "waitlisted": "Je plaats op de wachtlijst vervalt. Wil je later toch, dan sluit je achteraan aan.",
+}
+
+
+def _confirm_cancel(reg):
+    """Afmelden gives a seat away: ask first (the same words as the dialog with JavaScript)."""
+    question = ("Afmelden voor " if reg.status == "assigned" else "Van de wachtlijst af voor ") + f"{reg.activity.title}?"
+    return confirm_step(question, CANCEL_CONSEQUENCE.get(reg.status, ""),
+                        "Ja, afmelden" if reg.status == "assigned" else "Ja, van de wachtlijst af",
+                        url_for("activities.detail", activity_id=reg.activity_id))
 
 
 @bp.route("/activities/mine")

@@ -15,7 +15,7 @@ from app.models.plan import GOAL_MAX_LENGTH, LEVELS
 from app.norms import services as norms
 from app.plan import bp, services
 from app.portfolio import services as portfolio
-from app.web import is_htmx, render
+from app.web import confirm_step, confirmed, is_htmx, render
 
 
 def _year_arg(value) -> int:
@@ -36,7 +36,7 @@ def _norm_statuses(user: User, year: int):
 
 
 def plan_context(user: User, year: int, errors: dict | None = None, values: dict | None = None,
-                 message: str | None = None) -> dict:
+                 message: str | None = None, message_at: str | None = None) -> dict:
     plan = services.get_plan(user, year)
     years = sorted(set(services.plan_years(user)) | {date.today().year, year})
     statuses = _norm_statuses(user, year)
@@ -46,7 +46,7 @@ def plan_context(user: User, year: int, errors: dict | None = None, values: dict
         "competencies": services.region_competencies(user.region_id), "levels": LEVELS,
         "goal_max": GOAL_MAX_LENGTH, "history": services.history(plan) if plan else [],
         "change_labels": services.CHANGE_LABELS, "goal_status_labels": services.GOAL_STATUS_LABELS,
-        "errors": errors or {}, "values": values or {}, "message": message,
+        "errors": errors or {}, "values": values or {}, "message": message, "message_at": message_at,
         "nonce": secrets.token_urlsafe(16), "today": date.today(),
         "has_next": (year + 1) in services.plan_years(user),
     }
@@ -56,12 +56,13 @@ def _show(year: int, status: int = 200, **kwargs):
     return render("plan/index.html", "plan/_plan.html", status=status, **plan_context(current_user, year, **kwargs))
 
 
-def _done(year: int, message: str):
-    """After a successful POST: the fresh fragment for htmx, else redirect with a flash (PRG)."""
+def _done(year: int, message: str, anchor: str | None = None):
+    """After a successful POST: the fresh fragment for htmx with the message in the changed section
+    (focused, so the page keeps the person's place), else redirect with a flash to that section (PRG)."""
     if is_htmx():
-        return _show(year, message=message)
+        return _show(year, message=message, message_at=anchor)
     flash(message, "success")
-    return redirect(url_for("plan.index", year=year))
+    return redirect(url_for("plan.index", year=year) + (f"#{anchor}" if anchor else ""))
 
 
 def _failed(year: int, form: str, error: Exception, values: dict | None = None):
@@ -83,10 +84,10 @@ def add_goal(year):
         services.add_goal(current_user, year, values["text"], values["competency"] or None,
                           nonce=request.form.get("nonce"))
     except services.DuplicateSubmission as exc:
-        return _done(year, str(exc))
+        return _done(year, str(exc), "leerdoelen")
     except services.PlanError as exc:
         return _failed(year, "goal", exc, values)
-    return _done(year, "Leerdoel toegevoegd.")
+    return _done(year, "Leerdoel toegevoegd.", "leerdoelen")
 
 
 def _refuse_foreign(object_type: str, object_id: int):
@@ -121,7 +122,7 @@ def edit_goal(goal_id):
             error = str(exc)
         else:
             flash("Leerdoel opgeslagen.", "success")
-            target = url_for("plan.index", year=year) + "#leerdoelen"
+            target = url_for("plan.index", year=year) + f"#leerdoel-{goal.id}"
             if is_htmx():  # a swap of the whole page into the form would be wrong: navigate instead
                 return "", 204, {"HX-Redirect": target}
             return redirect(target)
@@ -135,11 +136,14 @@ def edit_goal(goal_id):
 def remove_goal(goal_id):
     goal = _own_goal(goal_id)
     year = goal.plan.year
+    if not confirmed():
+        return confirm_step("Dit leerdoel verwijderen?", f"“{goal.text}” verdwijnt uit je plan van {year}.",
+                            "Ja, leerdoel verwijderen", url_for("plan.index", year=year) + "#leerdoelen")
     try:
         services.remove_goal(current_user, goal)
     except services.PlanError as exc:
         return _failed(year, "goals", exc)
-    return _done(year, "Leerdoel verwijderd.")
+    return _done(year, "Leerdoel verwijderd.", "leerdoelen")
 
 
 @bp.route("/plan/<int:year>/competencies", methods=["POST"])
@@ -150,7 +154,7 @@ def choose_competency(year):
         services.choose_competency(current_user, year, values["code"], values["level"])
     except services.PlanError as exc:
         return _failed(year, "competency", exc, values)
-    return _done(year, "Crisiscompetentie opgeslagen.")
+    return _done(year, "Crisiscompetentie opgeslagen.", "competenties")
 
 
 @bp.route("/plan/competencies/<int:pc_id>/delete", methods=["POST"])
@@ -160,11 +164,14 @@ def remove_competency(pc_id):
     if pc is None:
         _refuse_foreign("plan_competency", pc_id)
     year = pc.plan.year
+    if not confirmed():
+        return confirm_step("Deze competentie uit je plan halen?", f"{pc.name} (niveau {pc.level}) verdwijnt uit je plan van {year}.",
+                            "Ja, competentie verwijderen", url_for("plan.index", year=year) + "#competenties")
     try:
         services.remove_competency(current_user, pc)
     except services.PlanError as exc:
         return _failed(year, "competencies", exc)
-    return _done(year, "Crisiscompetentie verwijderd.")
+    return _done(year, "Crisiscompetentie verwijderd.", "competenties")
 
 
 @bp.route("/plan/<int:year>/proposals", methods=["POST"])
@@ -175,10 +182,10 @@ def propose(year):
         services.propose_competency(current_user, year, values["name"], values["motivation"],
                                     values["level"] or "basis")
     except services.DuplicateSubmission as exc:
-        return _done(year, str(exc))
+        return _done(year, str(exc), "competenties")
     except services.PlanError as exc:
         return _failed(year, "proposal", exc, values)
-    return _done(year, "Voorstel verstuurd. Je coördinator beslist erover; je krijgt bericht.")
+    return _done(year, "Voorstel verstuurd. Je coördinator beslist erover; je krijgt bericht.", "competenties")
 
 
 @bp.route("/plan/<int:year>/next", methods=["POST"])

@@ -14,7 +14,7 @@ from app.norms.loader import ACTIVITY_KINDS
 from app.norms.planned import planned_for
 from app.plan import services as plans
 from app.portfolio import bp, services
-from app.web import is_htmx, render
+from app.web import confirm_step, confirmed, is_htmx, render
 
 
 def _own(entry_id: int):
@@ -83,7 +83,7 @@ def new():
     return redirect(target)
 
 
-def entry_context(entry, errors=None, values=None, message=None):
+def entry_context(entry, errors=None, values=None, message=None, message_at=None):
     texts = services.texts_for_entry(current_user, entry)
     competencies, goals = services.entry_links(entry)
     return {"entry": entry, "texts": texts, "linked_competencies": competencies, "linked_goals": goals,
@@ -94,7 +94,7 @@ def entry_context(entry, errors=None, values=None, message=None):
             "goals": _year_goals(entry.occurred_on.year), "competencies": plans.region_competencies(
                 current_user.region_id), "colleagues": services.colleagues_for(current_user),
             "kind_labels": services.KIND_LABELS, "activity_kind_names": ACTIVITY_KINDS,
-            "errors": errors or {}, "values": values or {}, "message": message,
+            "errors": errors or {}, "values": values or {}, "message": message, "message_at": message_at,
             "nonce": secrets.token_urlsafe(16)}
 
 
@@ -102,11 +102,13 @@ def _entry_page(entry, status=200, **kwargs):
     return render("portfolio/entry.html", "portfolio/_entry.html", status=status, **entry_context(entry, **kwargs))
 
 
-def _entry_done(entry, message):
+def _entry_done(entry, message, anchor=None):
+    """Saved: the fresh fragment with the message in the changed section (focused there), or a
+    redirect to that section without JavaScript."""
     if is_htmx():
-        return _entry_page(entry, message=message)
+        return _entry_page(entry, message=message, message_at=anchor)
     flash(message, "success")
-    return redirect(url_for("portfolio.entry", entry_id=entry.id))
+    return redirect(url_for("portfolio.entry", entry_id=entry.id) + (f"#{anchor}" if anchor else ""))
 
 
 def _entry_failed(entry, form, exc, values=None):
@@ -126,32 +128,22 @@ def share(entry_id):
     item = _own(entry_id)
     shared = request.form.get("shared") == "1"
     services.set_shared(current_user, item, shared)
-    return _entry_done(item, "Gedeeld met je coördinator." if shared else "Niet meer gedeeld: alleen jij ziet dit.")
+    return _entry_done(item, "Gedeeld met je coördinator." if shared else "Niet meer gedeeld: alleen jij ziet dit.",
+                       "delen")
 
 
-@bp.route("/portfolio/<int:entry_id>/feedup", methods=["POST"])
+@bp.route("/portfolio/<int:entry_id>/texts", methods=["POST"])
 @login_required
-def feedup(entry_id):
+def texts(entry_id):
+    """Feedup and reflection are one form with one save: saving one never wipes the other's text."""
     item = _own(entry_id)
-    learn = request.form.get("learn", "")
+    values = {k: request.form.get(k, "") for k in ("learn", "went_well", "to_develop", "goal_id")}
     try:
-        services.save_feedup(current_user, learn, entry=item)
+        services.save_texts(current_user, item, values["learn"], values["went_well"], values["to_develop"],
+                            int(values["goal_id"]) if values["goal_id"].isdigit() else None)
     except services.PortfolioError as exc:
-        return _entry_failed(item, "feedup", exc, {"learn": learn})
-    return _entry_done(item, "Feedup opgeslagen.")
-
-
-@bp.route("/portfolio/<int:entry_id>/reflection", methods=["POST"])
-@login_required
-def reflection(entry_id):
-    item = _own(entry_id)
-    values = {k: request.form.get(k, "") for k in ("went_well", "to_develop", "goal_id")}
-    try:
-        services.save_reflection(current_user, values["went_well"], values["to_develop"],
-                                 int(values["goal_id"]) if values["goal_id"].isdigit() else None, entry=item)
-    except services.PortfolioError as exc:
-        return _entry_failed(item, "reflection", exc, values)
-    return _entry_done(item, "Reflectie opgeslagen.")
+        return _entry_failed(item, "texts", exc, values)
+    return _entry_done(item, "Je teksten zijn opgeslagen.", "teksten")
 
 
 @bp.route("/portfolio/<int:entry_id>/links", methods=["POST"])
@@ -162,13 +154,16 @@ def links(entry_id):
         services.set_links(current_user, item, request.form.getlist("competencies"), request.form.getlist("goals"))
     except services.PortfolioError as exc:
         return _entry_failed(item, "links", exc)
-    return _entry_done(item, "Koppelingen opgeslagen.")
+    return _entry_done(item, "Koppelingen opgeslagen.", "koppelingen")
 
 
 @bp.route("/portfolio/<int:entry_id>/delete", methods=["POST"])
 @login_required
 def delete(entry_id):
     item = _own(entry_id)
+    if not confirmed():
+        return confirm_step("Dit item verwijderen?", f"“{item.title}” en je feedup en reflectie erbij verdwijnen uit je portfolio.",
+                            "Ja, verwijderen", url_for("portfolio.entry", entry_id=item.id))
     try:
         services.remove_manual_entry(current_user, item)
     except services.PortfolioError as exc:
@@ -191,7 +186,8 @@ def invite(entry_id):
                                                 nonce=request.form.get("nonce"))
     except services.PortfolioError as exc:
         return _entry_failed(item, "invite", exc)
-    return _entry_done(item, "Uitnodiging verstuurd." if created else "Deze uitnodiging was al verstuurd.")
+    return _entry_done(item, "Uitnodiging verstuurd." if created else "Deze uitnodiging was al verstuurd.",
+                       "waarnemingen")
 
 
 # --- feedup/reflection on a registered activity (before there is an entry) ---------------------

@@ -264,6 +264,35 @@ def save_reflection(user: User, went_well: str, to_develop: str, goal_id: int | 
                  goal_id=goal.id if goal else None)
 
 
+def save_texts(user: User, entry: PortfolioEntry, learn: str, went_well: str, to_develop: str,
+               goal_id: int | None = None) -> list[str]:
+    """One save for an entry's feedup and reflection, so neither text is lost by saving the other.
+    Everything is checked before anything is stored; a field emptied on purpose removes that text.
+    Returns what changed, for the message ("feedup", "reflectie")."""
+    learn = _check_text(learn, "wat wil je hier leren")
+    went_well = _check_text(went_well, "wat ging goed")
+    to_develop = _check_text(to_develop, "wat wil je ontwikkelen")
+    goal = _goals(user, [goal_id])[0] if goal_id else None
+    current = texts_for_entry(user, entry)
+    if not (learn or went_well or to_develop or current["feedup"] or current["reflection"]):
+        raise PortfolioError("Schrijf je feedup of je reflectie.")
+    changed = []
+    if learn:
+        save_feedup(user, learn, entry=entry)
+        changed.append("feedup")
+    elif current["feedup"] is not None:
+        db.session.delete(current["feedup"])
+        changed.append("feedup")
+    if went_well or to_develop:
+        save_reflection(user, went_well or "", to_develop or "", goal.id if goal else None, entry=entry)
+        changed.append("reflectie")
+    elif current["reflection"] is not None:
+        db.session.delete(current["reflection"])
+        changed.append("reflectie")
+    db.session.commit()
+    return changed
+
+
 def _save(user: User, kind: str, entry, activity_id, title, **fields) -> Reflection:
     """Upsert: one feedup and one reflection per entry/activity, so a double tap saves once."""
     if entry is not None:

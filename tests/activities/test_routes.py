@@ -111,6 +111,27 @@ def test_someone_elses_registration_is_404_and_logged(app, client, person):
     assert db.session.scalar(db.select(AuditLog).filter_by(action="registration_denied", object_id=str(reg.id)))
 
 
+def test_afmelden_asks_first_and_says_the_seat_goes_to_the_waitlist(client, person):
+    from app.activities import services
+    activity = make_activity(seats={"OL": 1})
+    reg, _ = services.register(person, activity, NOW)
+    page = text(client.get(f"/activities/{activity.id}"))
+    assert "data-confirm=\"Afmelden voor" in page and "Je plaats gaat naar de volgende op de wachtlijst" in page
+    # Without JavaScript the first post is the confirm step; nothing changes yet.
+    response = client.post(f"/activities/registrations/{reg.id}/cancel",
+                           data={"from": "detail", "next": f"/activities/{activity.id}"})
+    body = text(response)
+    assert response.status_code == 200 and "Afmelden voor" in body and "volgende op de wachtlijst" in body
+    assert 'name="next"' in body and 'name="confirmed" value="1"' in body
+    db.session.expire_all()
+    assert db.session.get(Registration, reg.id).status == "assigned"
+    response = client.post(f"/activities/registrations/{reg.id}/cancel",
+                           data={"from": "detail", "next": f"/activities/{activity.id}", "confirmed": "1"})
+    assert response.status_code == 302 and response.location.endswith(f"/activities/{activity.id}")
+    db.session.expire_all()
+    assert db.session.get(Registration, reg.id).status == "cancelled"
+
+
 def test_offer_accept_from_my_registrations(client, person):
     from app.activities import management, registration, rounds
     activity = make_activity(seats={"OL": 1})

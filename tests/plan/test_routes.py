@@ -74,6 +74,34 @@ def test_someone_elses_goal_is_404_and_logged(client, person):
     assert plans.own_goal(other, goal.id) is not None
 
 
+def test_remove_goal_and_competency_ask_first_without_javascript(client, person):
+    goal = plans.add_goal(person, YEAR, "Blijft staan")
+    response = client.post(f"/plan/goals/{goal.id}/delete")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Dit leerdoel verwijderen?" in body and "Blijft staan" in body
+    assert 'name="confirmed" value="1"' in body and f'/plan?year={YEAR}#leerdoelen' in body
+    assert plans.own_goal(person, goal.id) is not None
+    response = client.post(f"/plan/goals/{goal.id}/delete", data={"confirmed": "1"})
+    assert response.status_code == 302 and response.location.endswith(f"/plan?year={YEAR}#leerdoelen")
+    assert plans.own_goal(person, goal.id) is None
+    pc = plans.choose_competency(person, YEAR, "leiderschap", "basis")
+    response = client.post(f"/plan/competencies/{pc.id}/delete", headers=HTMX)
+    assert "Deze competentie uit je plan halen?" in response.get_data(as_text=True)
+    assert plans.get_plan(person, YEAR).competencies
+    response = client.post(f"/plan/competencies/{pc.id}/delete", data={"confirmed": "1"}, headers=HTMX)
+    body = response.get_data(as_text=True)
+    assert "Crisiscompetentie verwijderd" in body and not plans.get_plan(person, YEAR).competencies
+
+
+def test_saved_message_appears_in_the_changed_section(client, person):
+    response = client.post(f"/plan/{YEAR}/goals", data={"text": "Zichtbaar blijven", "nonce": "s1"}, headers=HTMX)
+    body = response.get_data(as_text=True)
+    section = body[body.index('id="leerdoelen"'):]
+    assert "Leerdoel toegevoegd." in section and "Leerdoel toegevoegd." not in body[:body.index('id="leerdoelen"')]
+    response = client.post(f"/plan/{YEAR}/goals", data={"text": "Ook zonder JS", "nonce": "s2"})
+    assert response.location.endswith("#leerdoelen")
+
+
 def test_edit_goal_page_and_htmx_redirect(client, person):
     goal = plans.add_goal(person, YEAR, "Eerst")
     assert "Leerdoel wijzigen" in client.get(f"/plan/goals/{goal.id}").get_data(as_text=True)

@@ -58,18 +58,54 @@ def test_add_entry_bad_input_is_422_and_keeps_values(client, person):
     assert response.status_code == 422 and "geldige datum" in response.get_data(as_text=True)
 
 
-def test_reflection_via_htmx_and_share_toggle(client, person):
+def test_feedup_and_reflection_are_one_save_and_keep_each_other(client, person):
     entry = _entry(person)
     page = client.get(f"/portfolio/{entry.id}").get_data(as_text=True)
-    assert "Alleen jij ziet dit" in page
-    response = client.post(f"/portfolio/{entry.id}/reflection", data={"went_well": "Rust", "to_develop": ""},
-                           headers=HTMX)
-    assert response.status_code == 200 and "Reflectie opgeslagen" in response.get_data(as_text=True)
-    response = client.post(f"/portfolio/{entry.id}/reflection", data={"went_well": "", "to_develop": ""}, headers=HTMX)
-    assert response.status_code == 422 and "Schrijf op" in response.get_data(as_text=True)
+    assert "Alleen jij ziet dit" in page and "Feedup en reflectie opslaan" in page and "data-keep-text" in page
+    # Typing a feedup and a reflection and saving once keeps both (the old page wiped the feedup).
+    response = client.post(f"/portfolio/{entry.id}/texts", data={"learn": "Samenvatten", "went_well": "Rust",
+                                                                 "to_develop": ""}, headers=HTMX)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Je teksten zijn opgeslagen" in body and "Samenvatten" in body
+    texts = services.texts_for_entry(person, entry)
+    assert (texts["feedup"].learn, texts["reflection"].went_well) == ("Samenvatten", "Rust")
+    # A text that is too long: 422, nothing stored, both typed texts come back in the form.
+    response = client.post(f"/portfolio/{entry.id}/texts", data={"learn": "Nieuwe feedup", "went_well": "x" * 4001,
+                                                                 "to_develop": ""}, headers=HTMX)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "hoogstens" in body and "Nieuwe feedup" in body and "x" * 4001 in body
+    assert services.texts_for_entry(person, entry)["feedup"].learn == "Samenvatten"
+    # Without JavaScript: redirect to the form's place on the page.
+    response = client.post(f"/portfolio/{entry.id}/texts", data={"learn": "", "went_well": "Rust", "to_develop": "Tempo"})
+    assert response.status_code == 302 and response.location.endswith(f"/portfolio/{entry.id}#teksten")
+    texts = services.texts_for_entry(person, entry)
+    assert texts["feedup"] is None and texts["reflection"].to_develop == "Tempo"
     response = client.post(f"/portfolio/{entry.id}/share", data={"shared": "1"})
     assert response.status_code == 302
     assert "Gedeeld met je coördinator" in client.get(f"/portfolio/{entry.id}").get_data(as_text=True)
+
+
+def test_empty_texts_form_asks_for_text(client, person):
+    entry = _entry(person)
+    response = client.post(f"/portfolio/{entry.id}/texts", data={"learn": "", "went_well": "", "to_develop": ""},
+                           headers=HTMX)
+    assert response.status_code == 422 and "Schrijf je feedup of je reflectie" in response.get_data(as_text=True)
+
+
+def test_no_feedup_on_a_deployment_that_happened(client, person):
+    entry, _ = services.add_manual_entry(person, "deployment", TODAY, "Inzet brand", nonce="d")
+    page = client.get(f"/portfolio/{entry.id}").get_data(as_text=True)
+    assert "Wat wil ik hier leren?" not in page and "Reflectie opslaan" in page
+
+
+def test_delete_asks_first_without_javascript(client, person):
+    entry = _entry(person, "Weg ermee")
+    response = client.post(f"/portfolio/{entry.id}/delete")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Dit item verwijderen?" in body and 'name="confirmed" value="1"' in body
+    assert db.session.get(PortfolioEntry, entry.id) is not None
+    response = client.post(f"/portfolio/{entry.id}/delete", data={"confirmed": "1"})
+    assert response.status_code == 302 and db.session.get(PortfolioEntry, entry.id) is None
 
 
 @pytest.mark.parametrize("role", ["functionary", "coordinator", "admin"])
@@ -82,7 +118,7 @@ def test_other_peoples_entries_are_404_and_logged(client, auth, app, role):
     for path in (f"/portfolio/{entry.id}",):
         response = client.get(path)
         assert response.status_code == 404 and "Privé-tekst" not in response.get_data(as_text=True)
-    assert client.post(f"/portfolio/{entry.id}/reflection", data={"went_well": "hack"}).status_code == 404
+    assert client.post(f"/portfolio/{entry.id}/texts", data={"went_well": "hack"}).status_code == 404
     assert client.post(f"/portfolio/{entry.id}/share", data={"shared": "1"}).status_code == 404
     assert not entry.shared_with_coordinator
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditLog).filter_by(

@@ -37,10 +37,35 @@
   });
 
   // Elements that ask for confirmation declare it in data-confirm (no inline handlers under CSP).
+  // Listening in the capture phase on the document runs before htmx's own submit listener on the
+  // form, so "Annuleren" stops the event there: neither the browser nor htmx sends anything.
+  // "OK" fills the form's confirmed field, so the server skips its no-JavaScript confirm step.
   document.addEventListener("submit", function (event) {
-    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
-    if (message && !window.confirm(message)) { event.preventDefault(); }
+    var form = event.target, message = form.getAttribute && form.getAttribute("data-confirm");
+    if (!message) { return; }
+    if (!window.confirm(message)) {
+      event.preventDefault();
+      event.stopPropagation();
+      return;
+    }
+    var field = form.querySelector("[data-confirmed]");
+    if (field) { field.value = "1"; }
   }, true);
+
+  // Unsaved text: forms marked data-keep-text warn before the page is left with typed, unsaved text
+  // (a textarea or text field whose value differs from what the server rendered).
+  var leaving = null; // the form whose plain (non-htmx) submit is taking the person to the next page
+  document.addEventListener("submit", function (event) { if (!event.defaultPrevented) { leaving = event.target; } });
+  window.addEventListener("beforeunload", function (event) {
+    var fields = document.querySelectorAll("form[data-keep-text] textarea, form[data-keep-text] input[type=text]");
+    for (var i = 0; i < fields.length; i++) {
+      if (fields[i].value !== fields[i].defaultValue && !(leaving && leaving.contains(fields[i]))) {
+        event.preventDefault();
+        event.returnValue = "";
+        return;
+      }
+    }
+  });
   // Quizzes: note when a learner changes an answer before submitting (a hesitant right answer is
   // scheduled for an earlier review). Without JavaScript only the time taken counts.
   document.addEventListener("change", function (event) {

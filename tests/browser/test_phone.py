@@ -1,0 +1,141 @@
+"""Phone-first for every role (issue 14): on a 360 px phone, every page of every role is walked.
+
+- No visible table is wider than the viewport (tables become stacked cards on narrow screens).
+- Every confirm dialog, dismissed with "Annuleren", sends nothing (neither a form post nor htmx).
+- No page logs a console error (e.g. a CSP violation from an inline style).
+Pages come from the URL map with ids from the live demo database (see test_accessibility).
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from app.extensions import db
+from tests.browser.conftest import PHONE
+from tests.browser.test_accessibility import ACCOUNTS, _pages
+
+WIDE_TABLES = """() => [...document.querySelectorAll('main table')]
+    .filter(t => t.offsetParent !== null)
+    .map(t => [t.getBoundingClientRect().right, (t.caption && t.caption.textContent.trim())
+               || (t.querySelector('th') && t.querySelector('th').textContent.trim()) || 'tabel'])
+    .filter(([right]) => right > document.documentElement.clientWidth + 0.5)
+    .map(([right, name]) => name + ' (' + Math.round(right) + ' px)')"""
+
+
+def _extra_pages(live_app, role: str) -> list[str]:
+    """Pages the URL map's first id misses: the functionary's own seat and a hand-made portfolio item."""
+    from app.models import Activity, PortfolioEntry, Registration, User
+    if role != "functionary":
+        return []
+    with live_app.app_context():
+        me = db.session.scalar(db.select(User).filter_by(email=ACCOUNTS[role]))
+        seat = db.session.scalar(db.select(Registration.activity_id).join(Activity).where(
+            Registration.user_id == me.id, Registration.status.in_(("assigned", "waitlisted")),
+            Activity.starts_at > datetime.now()).limit(1))
+        entry = db.session.scalar(db.select(PortfolioEntry.id).filter_by(user_id=me.id, source="manual").limit(1))
+    return [f"/activities/{seat}"] * bool(seat) + [f"/portfolio/{entry}"] * bool(entry)
+
+
+def _dismiss_every_confirm(page, url: str, problems: list[str]) -> int:
+    """Submit every data-confirm form on the page and answer the dialog with Annuleren."""
+    count = page.locator("form[data-confirm]").count()
+    for i in range(count):
+        posts, dialogs = [], []
+
+        def on_request(request):
+            if request.method == "POST":
+                posts.append(request.url)
+
+        def on_dialog(dialog):
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("request", on_request)
+        page.once("dialog", on_dialog)
+        page.locator("form[data-confirm]").nth(i).evaluate(
+            "f => f.requestSubmit(f.querySelector('button[type=submit], button:not([type])'))")
+        page.wait_for_timeout(300)
+        page.remove_listener("request", on_request)
+        if not dialogs:
+            problems.append(f"{url}: form {i} asked nothing")
+        if posts:
+            problems.append(f"{url}: 'Annuleren' in “{dialogs[0] if dialogs else '?'}” still posted {posts}")
+    return count
+
+
+def _walk(phone, live_app, role, check) -> list[str]:
+    """Open every page of the role and run check(url, problems) on each; console errors count too."""
+    urls = _pages(live_app, ACCOUNTS[role]) + _extra_pages(live_app, role)
+    phone.login(ACCOUNTS[role])
+    problems = []
+    for url in urls:
+        response = phone.goto(url)
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        if response.status >= 400:  # a refused page (403/404) logs its own status as a console error
+            phone.js_errors[:] = [e for e in phone.js_errors if not e.startswith("Failed to load resource")]
+        check(url, problems)
+    return problems + [f"console: {e}" for e in phone.js_errors]
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_annuleren_in_every_confirm_dialog_sends_nothing_and_no_page_logs_an_error(phone, live_app, role):
+    confirms = []
+    problems = _walk(phone, live_app, role, lambda url, problems: confirms.append(
+        _dismiss_every_confirm(phone, url, problems)))
+    assert problems == [], f"{len(problems)} problems as {role}:\n" + "\n".join(problems)
+    if role in ("functionary", "coordinator", "admin"):
+        assert sum(confirms), f"no confirm dialog found as {role}: the walk missed the destructive actions"
+
+
+def test_removing_a_goal_asks_keeps_it_on_annuleren_and_keeps_the_place_on_ok(phone):
+    phone.login(ACCOUNTS["functionary"])
+    phone.goto("/plan")
+    phone.get_by_label("Nieuw leerdoel").fill("Een doel om weg te halen")
+    phone.get_by_role("button", name="Leerdoel toevoegen").click()
+    message = phone.locator("#leerdoelen .flash-success")
+    expect(message).to_have_text("Leerdoel toegevoegd.")
+    expect(message).to_be_focused()
+    expect(message).to_be_in_viewport()
+    goal = phone.locator("#leerdoelen li", has_text="Een doel om weg te halen")
+    remove = goal.get_by_role("button", name=re.compile("^Verwijderen"))
+    phone.once("dialog", lambda d: d.dismiss())
+    remove.click()
+    phone.wait_for_timeout(300)
+    phone.reload()
+    expect(goal).to_be_visible()
+    dialogs = []
+    phone.once("dialog", lambda d: (dialogs.append(d.message), d.accept()))
+    goal.get_by_role("button", name=re.compile("^Verwijderen")).click()
+    expect(phone.locator("#leerdoelen .flash-success")).to_have_text("Leerdoel verwijderd.")
+    expect(goal).to_have_count(0)
+    assert dialogs == ["Dit leerdoel verwijderen?"]
+    expect(phone.locator("#leerdoelen .flash-success")).to_be_in_viewport()
+    assert phone.js_errors == []
+
+
+def test_portfolio_texts_survive_each_other_and_leaving_warns(phone, live_app):
+    phone.login(ACCOUNTS["functionary"])
+    from app.models import PortfolioEntry, User
+    with live_app.app_context():
+        me = db.session.scalar(db.select(User).filter_by(email=ACCOUNTS["functionary"]))
+        entry = db.session.scalar(db.select(PortfolioEntry.id).where(
+            PortfolioEntry.user_id == me.id, PortfolioEntry.kind == "activity").limit(1))
+    url = f"/portfolio/{entry}"
+    phone.goto(url)
+    phone.get_by_label("Wat wil ik hier leren?", exact=True).fill("Sneller samenvatten")
+    phone.get_by_label("Wat ging goed?").fill("Rustig gebleven")
+    warned = []
+    phone.once("dialog", lambda d: (warned.append(d.type), d.dismiss()))
+    phone.get_by_role("link", name="Terug naar je portfolio").click()
+    phone.wait_for_timeout(300)
+    assert warned == ["beforeunload"] and phone.url.endswith(url)
+    phone.get_by_role("button", name="Feedup en reflectie opslaan").click()
+    expect(phone.locator("#teksten .flash-success")).to_have_text("Je teksten zijn opgeslagen.")
+    phone.reload()
+    expect(phone.get_by_label("Wat wil ik hier leren?", exact=True)).to_have_value("Sneller samenvatten")
+    expect(phone.get_by_label("Wat ging goed?")).to_have_value("Rustig gebleven")
+    assert phone.js_errors == []
