@@ -112,9 +112,9 @@ def test_someone_elses_registration_is_404_and_logged(app, client, person):
 
 
 def test_afmelden_asks_first_and_says_the_seat_goes_to_the_waitlist(client, person):
-    from app.activities import services
+    from app.activities import registration
     activity = make_activity(seats={"OL": 1})
-    reg, _ = services.register(person, activity, NOW)
+    reg, _ = registration.register(person, activity, NOW)
     page = text(client.get(f"/activities/{activity.id}"))
     assert "data-confirm=\"Afmelden voor" in page and "Je plaats gaat naar de volgende op de wachtlijst" in page
     # Without JavaScript the first post is the confirm step; nothing changes yet.
