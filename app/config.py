@@ -40,6 +40,9 @@ def from_environment(instance_path: str, root_path: str) -> dict:
     project_root = Path(root_path).parent
     app_env = os.environ.get("APP_ENV", "development")
     production = app_env == "production"
+    # With a content repository the live content is the `current` link that `content sync` swaps.
+    sync_dir = os.environ.get("CONTENT_SYNC_DIR", str(Path(instance_path) / "content-sync"))
+    live = Path(sync_dir) / "current" if os.environ.get("CONTENT_REPO") else project_root
     return {
         "APP_ENV": app_env,
         "SECRET_KEY": _secret_key(instance_path),
@@ -47,8 +50,11 @@ def from_environment(instance_path: str, root_path: str) -> dict:
             "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'paraat.db'}"
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(project_root / "content")),
-        "QUIZ_DIR": os.environ.get("QUIZ_DIR", str(project_root / "quizzes")),
+        "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(live / "content")),
+        "QUIZ_DIR": os.environ.get("QUIZ_DIR", str(live / "quizzes")),
+        "CONTENT_REPO": os.environ.get("CONTENT_REPO"),
+        "CONTENT_BRANCH": os.environ.get("CONTENT_BRANCH", "main"),
+        "CONTENT_SYNC_DIR": sync_dir,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "paraat@localhost"),

@@ -4,6 +4,7 @@ from flask import abort, current_app
 from app.auth.permissions import role_required
 from app.author import bp
 from app.content import run_checks
+from app.content import sync as content_sync
 from app.content.catalogue import get_catalogue
 from app.web import render
 
@@ -29,6 +30,7 @@ def index():
     other_problems = [p for p in run_checks(current_app) if p.path not in module_paths]
     rows = _rows(catalogue)
     return render("author/index.html", rows=rows, other_problems=other_problems,
+                  sync=content_sync.status(current_app),
                   broken=sum(1 for r in rows if r["module"] is None),
                   with_problems=sum(1 for r in rows if r["problems"]),
                   unpublished=sum(1 for r in rows if r["module"] is not None and not r["module"].published))

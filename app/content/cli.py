@@ -31,3 +31,19 @@ def check() -> None:
                f"en de quizzen in {display_path(current_app.config['QUIZ_DIR'])} zijn in orde{note}.")
     for warning in warnings:
         click.echo(str(warning))
+
+
+@content_cli.command("sync")
+def sync_command() -> None:
+    """Haal CONTENT_BRANCH van CONTENT_REPO op, controleer en publiceer alleen zonder problemen."""
+    from app.content.sync import SyncError, sync
+
+    try:
+        result = sync(current_app)
+    except SyncError as exc:
+        click.echo(f"fout: {exc}", err=True)
+        raise SystemExit(2)
+    for line in result.problems:
+        click.echo(line)
+    click.echo(result.message, err=result.result in ("held", "error"))
+    raise SystemExit(result.exit_code)

@@ -32,6 +32,7 @@ def module_context(catalogue, module) -> dict:
     names = services.competency_names(current_user.region_id)
     previous, following, code = services.neighbours(catalogue, module)
     return {"module": module, "body": catalogue.html(module), "quiz_url": quiz_url(catalogue, module),
+            "changed_at": services.changed_at(module),
             "competencies": [(c, services.competency_label(names, c)) for c in module.competencies],
             "previous": previous, "following": following,
             "sequence_name": services.competency_label(names, code) if code else None}
@@ -46,9 +47,11 @@ def catalogue():
                                       page_size=current_app.config.get("LEARN_PAGE_SIZE", services.PAGE_SIZE))
     names = services.competency_names(current_user.region_id)
     used = sorted(catalogue.by_competency, key=lambda c: services.competency_label(names, c).casefold())
+    reads = services.read_times(current_user.id)
+    updated = {m.slug for m in results.mine + results.others if services.updated_since_read(m, reads)}
     return render("learn/catalogue.html", "learn/_results.html", results=results, filters=filters,
                   names=names, label=services.competency_label, competencies=used, levels=LEVELS,
-                  tags=catalogue.tags, reads=services.read_times(current_user.id))
+                  tags=catalogue.tags, reads=reads, updated=updated)
 
 
 @bp.route("/learn/<slug>")
@@ -57,8 +60,13 @@ def module(slug):
     catalogue = get_catalogue()
     found = catalogue.get(slug)
     if found is None:
-        abort(404)
-    return render("learn/module.html", read_at=services.read_time(current_user.id, slug),
+        title = services.removed_title(slug)
+        if title is None:
+            abort(404)
+        return render("learn/gone.html", "learn/_gone.html", status=410, module_title=title)
+    read_at = services.read_time(current_user.id, slug)
+    return render("learn/module.html", read_at=read_at,
+                  updated=services.updated_since_read(found, {slug: read_at} if read_at else {}),
                   **module_context(catalogue, found))
 
 

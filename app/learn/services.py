@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from sqlalchemy.exc import IntegrityError
 
@@ -100,6 +100,30 @@ def read_time(user_id: int, slug: str) -> datetime | None:
     return db.session.scalar(db.select(ModuleRead.read_at).filter_by(user_id=user_id, slug=slug))
 
 
+def changed_at(module: Module) -> datetime:
+    """When the module last changed (UTC, naive like the database): its file's time, which a content
+    sync sets to the last commit that touched the file."""
+    return datetime.fromtimestamp(module.mtime, timezone.utc).replace(tzinfo=None)
+
+
+def updated_since_read(module: Module, reads: dict[str, datetime]) -> bool:
+    """True when the person read the module and it changed afterwards ("bijgewerkt")."""
+    read_at = reads.get(module.slug)
+    return read_at is not None and changed_at(module) > read_at
+
+
+def removed_title(slug: str) -> str | None:
+    """The title of a module that is gone (removed by a content sync, or read by someone before its
+    file disappeared), for the 410 page; None for an address that never was a module."""
+    from app.models import PortfolioEntry, RetiredModule
+    title = db.session.scalar(db.select(RetiredModule.title).filter_by(slug=slug))
+    if title is None:
+        entry = db.session.scalar(db.select(PortfolioEntry.title)
+                                  .filter_by(source="module", source_ref=slug).limit(1))
+        title = entry.removeprefix("Microlearning: ") if entry else None
+    return title
+
+
 def mark_read(user, module: Module, now: datetime | None = None) -> tuple[ModuleRead, bool]:
     """Record that `user` read `module` (idempotent: the first time counts); also a portfolio entry."""
     row = db.session.scalar(db.select(ModuleRead).filter_by(user_id=user.id, slug=module.slug))
@@ -181,6 +205,8 @@ def start_page_pick(user, today: date | None = None, catalogue: Catalogue | None
         plan_modules = wanted[:3]
     if not catalogue.published:
         return None
-    return {"briefing": briefing, "is_weekly": is_weekly, "week": week,
+    updated = sorted((m for m in catalogue.published if updated_since_read(m, reads)),
+                     key=lambda m: changed_at(m), reverse=True)[:3]
+    return {"briefing": briefing, "is_weekly": is_weekly, "week": week, "updated": updated,
             "briefing_read": reads.get(briefing.slug) if briefing else None,
             "plan_modules": plan_modules, "has_plan": bool(chosen)}

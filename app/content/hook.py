@@ -1,0 +1,60 @@
+"""The pre-commit check for a content repository: `content check` on what is about to be committed.
+
+Run by `hooks/paraat-content-check` (a plain git pre-commit hook, or the pre-commit framework's hook
+`paraat-content-check`). It checks the staged tree (exported from the git index, so unstaged edits do
+not hide or cause a problem) with the same rules as `flask content sync`, without a database: codes
+are checked against the region's defaults. Problems in the changed files fail the commit.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", "-c", "core.quotePath=false", *args], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        top = Path(_git("rev-parse", "--show-toplevel").strip())
+    except (OSError, subprocess.CalledProcessError):
+        print("paraat-content-check: dit is geen git-repository", file=sys.stderr)
+        return 2
+    os.chdir(top)
+    changed = [Path(name).as_posix() for name in argv] or \
+        _git("diff", "--cached", "--name-only", "--diff-filter=ACMRT").splitlines()
+    # No database, no secret key file: the check needs neither.
+    os.environ.setdefault("SECRET_KEY", "paraat-content-check")
+    os.environ["DATABASE_URL"] = "sqlite://"
+    os.environ.pop("CONTENT_REPO", None)
+    from app import create_app
+    from app.content.sync import check_tree
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": os.environ["SECRET_KEY"]})
+    with tempfile.TemporaryDirectory(prefix="paraat-check-") as tree:
+        _git("checkout-index", "--all", f"--prefix={tree}/")
+        with app.app_context():
+            problems, _titles = check_tree(app, Path(tree))
+    wanted = set(changed)
+    mine = [line for line in problems if line.split(":", 1)[0] in wanted or line.split(":", 1)[0].endswith("/")]
+    for line in mine:
+        print(line)
+    others = len(problems) - len(mine)
+    if others:
+        print(f"({others} {'probleem' if others == 1 else 'problemen'} in bestanden die je niet wijzigt; "
+              "zie flask --app wsgi content check)", file=sys.stderr)
+    if mine:
+        print(f"{len(mine)} {'probleem' if len(mine) == 1 else 'problemen'} gevonden; de commit is niet gemaakt.",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
