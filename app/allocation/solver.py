@@ -52,31 +52,34 @@ class _Allocation:
         top = self.top = max((d for p in people for d in p.deficit.values()), default=0)
         width = top + 1
 
-        self.slot_of, self.slots, self.cap = {}, [], []
+        # Per activity: its fields in a tuple (attribute access in the loop below is the cost)
+        # and function -> slot, created on first use.
+        info = [(a.kind, a.competencies, a.level, a.priority == "plan", a.date) for a in acts]
+        self.act_slots = act_slots = [{} for _ in acts]
+        self.slots, self.cap = [], []
         self.heaps = []               # per slot: seat holders as (-key, person)
-        self.requests = []            # per person: [(activity, slot, key, date, rank)], best first
+        self.requests = requests = []  # per person: [(activity, slot, key, date, rank)], best first
         for pi, p in enumerate(people):
-            f, deficit, row, codes = p.function, p.deficit, [], {}
+            f, deficit, plan, d0, row = p.function, p.deficit, p.plan, draw[pi], []
             for rank, a in enumerate(p.requests):
-                act = acts[a]
-                level = act.level
-                plan = codes.get(level)
-                if plan is None:
-                    plan = codes[level] = p.plan_codes(level)
-                miss = 1 if act.competencies.isdisjoint(plan) else 0
-                gap = top - deficit.get(act.kind, 0)
-                if act.priority == "plan":
-                    key = (miss * width + gap) * n + draw[pi]
+                kind, comps, level, by_plan, date = info[a]
+                if level is None or not plan:
+                    miss = comps.isdisjoint(plan)
                 else:
-                    key = (gap * 2 + miss) * n + draw[pi]
-                row.append((a, self._slot(a, f), key, act.date, rank))
-            self.requests.append(row)
+                    miss = comps.isdisjoint(p.plan_codes(level))
+                gap = top - deficit.get(kind, 0) if deficit else top
+                key = ((miss * width + gap) if by_plan else (gap * 2 + miss)) * n + d0
+                s = act_slots[a].get(f)
+                if s is None:
+                    s = self._slot(a, f)
+                row.append((a, s, key, date, rank))
+            requests.append(row)
         self._run()
 
     def _slot(self, a, function):
-        s = self.slot_of.get((a, function))
+        s = self.act_slots[a].get(function)
         if s is None:
-            s = self.slot_of[(a, function)] = len(self.cap)
+            s = self.act_slots[a][function] = len(self.cap)
             self.slots.append((a, function))
             self.cap.append(self.inst.activities[a].seats.get(function, 0))
             self.heaps.append([])
@@ -159,12 +162,13 @@ class _Allocation:
             return a, f not in acts[a].seats, f
 
         order = sorted(range(len(self.slots)), key=listed)
-        n, by_draw = self.n, self.by_draw
+        n, slots = self.n, self.slots
+        in_draw = [ids[p] for p in self.by_draw]    # lottery place -> person id
         return {
             "assignments": [{"person": ids[p], "activity": acts[a].id, "function": people[p].function}
                             for a, _, p in granted],
-            "waitlists": {f"{acts[self.slots[s][0]].id}/{self.slots[s][1]}":
-                          [ids[by_draw[k % n]] for k in waiting[s]] for s in order},
+            "waitlists": {f"{acts[slots[s][0]].id}/{slots[s][1]}": [in_draw[k % n] for k in waiting[s]]
+                          for s in order},
             "unassigned": [ids[p] for p in range(len(people)) if not held[p]],
             "explanations": self._explanations(waiting),
         }
@@ -174,9 +178,13 @@ class _Allocation:
         people, acts = self.inst.people, self.inst.activities
         cutoffs = [self._priority(-h[0][0], h[0][1], self.slots[s][0]) if h else None
                    for s, h in enumerate(self.heaps)]
+        act_ids = [a.id for a in acts]
+        rules = [a.priority for a in acts]
+        n, top, width, tickets, cap = self.n, self.top, self.top + 1, self.tickets, self.cap
+        held, rejected, held_dates = self.held, self.rejected, self.held_dates
         result = {}
         for p, row in enumerate(self.requests):
-            hp = self.held[p]
+            hp = held[p]
             if not hp:
                 due = row
             elif len(hp) < people[p].limit:
@@ -193,19 +201,25 @@ class _Allocation:
             if not due and hp:
                 continue
             entries = result[people[p].id] = []
+            ticket = tickets[p]
             for a, s, key, d, rank in due:
-                cutoff = cutoffs[s]
-                entry = {"activity": acts[a].id, "rank": rank + 1, "rule": acts[a].priority,
-                         "your_priority": self._priority(key, p, a),
-                         "cutoff": cutoff and dict(cutoff),
+                cutoff, rule = cutoffs[s], rules[a]
+                # _priority inlined: this loop runs once per missed request of a national round.
+                if rule == "plan":
+                    miss, gap = divmod(key // n, width)
+                else:
+                    gap, miss = divmod(key // n, 2)
+                entry = {"activity": act_ids[a], "rank": rank + 1, "rule": rule,
+                         "your_priority": {"plan_match": not miss, "deficit": top - gap, "lottery": ticket},
+                         "cutoff": cutoff and cutoff.copy(),
                          "waitlist_position": bisect_left(waiting[s], key) + 1}
-                if not self.cap[s]:
+                if not cap[s]:
                     entry["reason"] = "no_seats_for_function"
-                elif a in self.rejected[p]:
+                elif a in rejected[p]:
                     entry["reason"] = "priority"
-                elif d is not None and d in self.held_dates[p]:
+                elif d is not None and d in held_dates[p]:
                     entry["reason"] = "date_clash"
-                    entry["clashes_with"] = acts[self.held_dates[p][d]].id
+                    entry["clashes_with"] = act_ids[held_dates[p][d]]
                 else:
                     # Does not occur with the rule for `due` (a full person holds their best
                     # usable requests), but it is the only cause left.
