@@ -25,10 +25,12 @@ class ActivityForm(FlaskForm):
                            description="Via een inschrijfronde (verdeling op voorrang) of direct: wie het eerst komt.")
     priority = SelectField(
         "Voorrang bij de verdeling", choices=[
-            ("", "Standaard voor de soort: normoefeningen en briefings op normtekort, de rest op ontwikkelplan"),
-            ("plan", "Eerst wie een competentie van deze activiteit in het ontwikkelplan heeft, dan normtekort"),
-            ("norm", "Eerst wie het meest achterloopt op de norm, dan ontwikkelplan")],
-        description="Alleen van belang bij een inschrijfronde. Na de voorrang beslist een loting.")
+            ("", "Standaard voor de soort"),
+            ("plan", "Ontwikkelplan eerst"),
+            ("norm", "Normtekort eerst")],
+        description="Alleen bij een inschrijfronde. Standaard: multi-, opstart- en systeemoefeningen en "
+                    "briefings op normtekort; trainingen, kennisdagen, masterclasses en andere "
+                    "ontwikkelactiviteiten op ontwikkelplan. Dan telt het andere, daarna beslist een loting.")
     level = SelectField("Niveau", choices=[("", "Elk niveau"), ("basis", "Basis"), ("gevorderd", "Gevorderd")],
                         description="Met een niveau telt het ontwikkelplan alleen mee als daarin dat niveau "
                                     "(of geen niveau) bij de competentie staat.")

@@ -316,6 +316,13 @@ def priority_text(activity: Activity, kind: str, competencies: dict[str, str]) -
     return f"Voorrang voor wie het meest achterloopt op {norm}; {then}daarna beslist een loting."
 
 
+def priority_short(activity: Activity, competencies: dict[str, str]) -> str:
+    """One line for the ranking list: who goes first."""
+    if activity.priority_rule == "plan" and activity.competencies:
+        return f"Voorrang: wie {_in_plan(activity, competencies)} in het ontwikkelplan heeft"
+    return "Voorrang: wie het meest achterloopt op de norm"
+
+
 def explain_priority(entry: dict, activity: Activity | None, kind: str, competencies: dict[str, str]) -> str:
     """Plain Dutch: which rule decided, where the person stood and where the last seat went."""
     mine, cutoff = _priority_parts(entry.get("your_priority")), _priority_parts(entry.get("cutoff"))

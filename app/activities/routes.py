@@ -166,7 +166,7 @@ def mine():
 def _round_context(rnd, message=None):
     ctx = {"rnd": rnd, "state": rnd.state(base.local_now()), "message": message,
            "kinds": base.kind_names(rnd.region_id), "competencies": base.competency_names(rnd.region_id),
-           "priority_text": rounds.priority_text}
+           "priority_short": rounds.priority_short}
     if ctx["state"] == "open":
         ctx.update(ranking=rounds.ranking(current_user, rnd),
                    candidates=rounds.round_candidates(current_user, rnd),

@@ -217,7 +217,7 @@ def test_plan_rule_training_goes_to_the_plan_match_and_says_so(app, client, pers
     page = text(client.get(f"/activities/{training.id}"))
     assert ("Voorrang voor wie Crisisdiagnose in het ontwikkelplan heeft; daarna voor wie het meest "
             "achterloopt op de norm voor kennis- of trainingsdag; daarna beslist een loting.") in page
-    assert "Voorrang voor wie Crisisdiagnose in het ontwikkelplan heeft" in text(client.get(f"/activities/rounds/{rnd.id}"))
+    assert "Voorrang: wie Crisisdiagnose in het ontwikkelplan heeft" in text(client.get(f"/activities/rounds/{rnd.id}"))
     chose = [factories.user(), factories.user()]
     for user in (person, *chose):
         rounds.add_to_ranking(user, rnd, training, NOW)

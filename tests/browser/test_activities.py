@@ -80,3 +80,48 @@ def test_rank_without_javascript(browser, live_server, live_app):
     _button(page, "Weghalen", first).click()
     expect(page.locator(".flash")).to_contain_text("van je ranglijst gehaald")
     context.close()
+
+
+def test_priority_rule_is_told_before_ranking_and_explained_after(phone, live_app, tmp_path):
+    """The functionary reads the rule in the ranking list and on the activity page; the allocated
+    round explains a miss in plain Dutch; the coordinator's form shows and changes the rule."""
+    with live_app.app_context():
+        import json
+        done = db.session.scalar(db.select(RegistrationRound).where(RegistrationRound.ran_at.is_not(None)))
+        person, entry = next((p, e) for p, entries in json.loads(done.result_json)["explanations"].items()
+                             for e in entries if e["reason"] == "priority")
+        loser = db.session.get(User, int(person[1:])).email
+        missed_activity = int(entry["activity"][1:])
+    email, round_id, (first, _second), _b, _t = _person_and_round(live_app, {loser})
+    phone.login(email)
+    phone.goto(f"/activities/rounds/{round_id}")
+    candidates = phone.locator("ul.list-plain")
+    expect(candidates).to_contain_text("Voorrang: wie")
+    phone.screenshot(path=str(tmp_path / "ranking.png"), full_page=True)
+    phone.get_by_role("link", name=first).first.click()
+    expect(phone.locator("dl.facts")).to_contain_text("Voorrang voor wie")
+    phone.screenshot(path=str(tmp_path / "detail.png"), full_page=True)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    phone.context.clear_cookies()
+    phone.login(loser)
+    phone.goto(f"/activities/rounds/{done.id}")
+    outcome = phone.locator("ol.outcome")
+    expect(outcome).to_contain_text("Deze activiteit ging eerst naar wie")
+    assert not re.search(r"[0-9a-f]{10}", outcome.inner_text())
+    phone.screenshot(path=str(tmp_path / "outcome.png"), full_page=True)
+
+    phone.context.clear_cookies()
+    phone.login("coordinator@demo.paraat.nl")
+    phone.goto(f"/activities/{missed_activity}/edit")
+    rule = phone.get_by_label("Voorrang bij de verdeling")
+    expect(rule).to_be_visible()
+    rule.select_option("plan")
+    phone.get_by_label("Niveau").select_option("gevorderd")
+    phone.screenshot(path=str(tmp_path / "edit.png"), full_page=True)
+    phone.get_by_role("button", name="Opslaan").click()
+    expect(phone.locator("dl.facts")).to_contain_text("Niveau")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert phone.js_errors == []
+    import shutil
+    shutil.copytree(tmp_path, "/tmp/prio-shots", dirs_exist_ok=True)
