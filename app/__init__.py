@@ -45,7 +45,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     _configure_login()
 
-    from app import errors, security
+    from app import errors, mail, security
+    mail.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     _register_features(app)

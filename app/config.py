@@ -1,7 +1,9 @@
 """Configuration from environment variables (CONTRACT section 2) with safe defaults."""
 import os
 import secrets
+from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def _secret_key(instance_path: str) -> str:
@@ -21,9 +23,23 @@ class ConfigError(RuntimeError):
     """A configuration value is unusable; the message says which and how to fix it (Dutch)."""
 
 
+PLACEHOLDER_SECRET_KEY = "change-me-to-64-random-characters"  # the one in deploy/paraat.env.example
+
+
 def check(config: dict) -> None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    _check_public_url(config)
+    expires = config.get("SECURITY_TXT_EXPIRES")
+    if expires:
+        try:
+            date.fromisoformat(expires)
+        except ValueError:
+            raise ConfigError(f"SECURITY_TXT_EXPIRES is geen datum ({expires!r}); gebruik JJJJ-MM-DD") from None
+    if config.get("APP_ENV") == "production" and config.get("SECRET_KEY") == PLACEHOLDER_SECRET_KEY:
+        raise ConfigError("SECRET_KEY is nog de voorbeeldwaarde uit paraat.env.example; "
+                          "kies een eigen geheime waarde (bijvoorbeeld: openssl rand -hex 32)")
 
     url = config["SQLALCHEMY_DATABASE_URI"]
     try:
@@ -33,6 +49,20 @@ def check(config: dict) -> None:
             f"DATABASE_URL is geen bruikbare database-URL ({url!r}): {exc}. "
             "Voorbeelden: sqlite:////pad/naar/paraat.db of postgresql+psycopg://gebruiker@host:5432/paraat"
         ) from None
+
+
+def _check_public_url(config: dict) -> None:
+    url = config.get("PUBLIC_URL")
+    if not url:
+        if config.get("APP_ENV") == "production":
+            raise ConfigError("PUBLIC_URL ontbreekt; in productie is het verplicht, "
+                              "bijvoorbeeld PUBLIC_URL=https://paraat.vrtwente.nl")
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"PUBLIC_URL is geen bruikbaar adres ({url!r}); "
+                          "geef schema en host, bijvoorbeeld https://paraat.vrtwente.nl")
+    config["PUBLIC_URL"] = url.rstrip("/")
 
 
 def from_environment(instance_path: str, root_path: str) -> dict:
@@ -58,6 +88,8 @@ def from_environment(instance_path: str, root_path: str) -> dict:
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "paraat@localhost"),
+        "MAIL_MAX_TRIES": int(os.environ.get("MAIL_MAX_TRIES", "6")),
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", "10")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
@@ -72,7 +104,11 @@ def from_environment(instance_path: str, root_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        # The address users reach the portal at; every absolute link (mail, calendar, security.txt).
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "" if production else "http://127.0.0.1:5000"),
         "SECURITY_CONTACT": os.environ.get("SECURITY_CONTACT", "mailto:security@paraat.example"),
+        # security.txt Expires (a date, YYYY-MM-DD): when the operator reviews the contact next.
+        "SECURITY_TXT_EXPIRES": os.environ.get("SECURITY_TXT_EXPIRES", ""),
         # 1 behind a reverse proxy that sets X-Forwarded-For/-Proto/-Host (one hop): https URLs, real IPs.
         "PROXY_FIX": os.environ.get("PROXY_FIX", "0") == "1",
         "PORTFOLIO_RETENTION_DAYS": int(os.environ.get("PORTFOLIO_RETENTION_DAYS", "365")),

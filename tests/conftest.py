@@ -51,7 +51,6 @@ def app(request, tmp_path):
         "WTF_CSRF_ENABLED": bool(request.node.get_closest_marker("csrf")),
         "RATELIMIT_STORAGE_URI": "memory://",
         "DEMO_PASSWORD": "paraat-demo",
-        "SERVER_NAME": "localhost",
     }
     application = create_app(test_config)
     application.config["DB_BACKEND"] = backend
@@ -104,3 +103,20 @@ def auth(client):
 
 
 HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server (aiosmtpd) on a free port; the app delivers to it, links start at PUBLIC_URL."""
+    from tests.mailserver import MailServer
+
+    server = MailServer()
+    server.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_TIMEOUT=5,
+                      PUBLIC_URL="https://paraat.example.test")
+    yield server
+    from app.mail import wait_for_background
+
+    server.gate.set()
+    wait_for_background()
+    server.stop()

@@ -33,6 +33,7 @@ def test_security_txt_follows_rfc_9116(client):
     expires = datetime.fromisoformat(dict(fields)["expires"].replace("Z", "+00:00"))
     now = datetime.now(timezone.utc)
     assert now < expires <= now + timedelta(days=366)  # in the future, less than a year away (2.5.5)
+    assert dict(fields)["canonical"] == "http://127.0.0.1:5000/.well-known/security.txt"  # PUBLIC_URL
     assert names.count("canonical") == 1
     assert dict(fields)["canonical"].endswith("/.well-known/security.txt")
     for name in names:
@@ -45,10 +46,11 @@ def test_legacy_security_txt_redirects(client):
     assert response.status_code == 301 and response.location.endswith("/.well-known/security.txt")
 
 
-def test_behind_a_proxy_urls_are_https_and_the_client_ip_is_the_real_one(tmp_path, monkeypatch):
+def test_behind_a_proxy_links_come_from_public_url_and_the_client_ip_is_the_real_one(tmp_path, monkeypatch):
     monkeypatch.setenv("PROXY_FIX", "1")
+    monkeypatch.setenv("PUBLIC_URL", "https://paraat.vrtwente.nl")
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
-    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "paraat.vrtwente.nl",
+    headers = {"X-Forwarded-Proto": "http", "X-Forwarded-Host": "proxy.intern",
                "X-Forwarded-For": "203.0.113.9"}
 
     @app.get("/_ip")
@@ -96,3 +98,8 @@ def test_start_page_names_only_the_week_module_and_due_reviews_for_offline(app, 
     urls = match.group(1).split() if match else []
     assert all(re.fullmatch(r"/learn/[^/]+|/quizzes/review(/\d+)?", u) for u in urls)
     assert any(u.startswith("/learn/") for u in urls)  # the repository's content has modules for OL
+
+
+def test_security_txt_expires_comes_from_configuration(app, client):
+    app.config["SECURITY_TXT_EXPIRES"] = "2027-06-30"
+    assert "Expires: 2027-06-30T23:59:59Z" in client.get("/.well-known/security.txt").get_data(as_text=True)

@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 
 from app.extensions import db
 from app.models import Activity, ActivityKind, Competency, Function, User
+from app.urls import public_path
 
 TZ = ZoneInfo("Europe/Amsterdam")
 
@@ -84,4 +84,4 @@ def _when(activity: Activity) -> str:
 
 
 def _link(path: str) -> str:
-    return (current_app.config.get("BASE_URL") or "").rstrip("/") + path
+    return public_path(path)

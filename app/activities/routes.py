@@ -12,6 +12,7 @@ from app.activities.forms import ActivityForm, RoundForm
 from app.auth.permissions import role_required
 from app.extensions import db
 from app.models import Activity, RegistrationRound, User
+from app.urls import public_url
 from app.web import confirm_step, confirmed, is_htmx, render
 
 STATUS_LABELS = {"requested": "op je ranglijst", "assigned": "ingeschreven", "waitlisted": "wachtlijst",
@@ -385,7 +386,7 @@ def attendance(activity_id):
 @login_required
 def calendar_page():
     return render("activities/calendar.html",
-                  feed_url=url_for("activities.calendar_feed", token=current_user.calendar_token, _external=True))
+                  feed_url=public_url("activities.calendar_feed", token=current_user.calendar_token))
 
 
 @bp.route("/activities/calendar/new-link", methods=["POST"])
@@ -405,7 +406,7 @@ def calendar_feed(token):
     if user is None:
         abort(404)
     body = calendar.feed(user, registration.calendar_registrations(user),
-                         lambda a: url_for("activities.detail", activity_id=a.id, _external=True))
+                         lambda a: public_url("activities.detail", activity_id=a.id))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="paraat.ics"'
     response.cache_control.private = True

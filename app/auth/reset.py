@@ -1,10 +1,11 @@
 """Set-password links: signed, expiring, and single-use (they carry the session version)."""
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app import mail
 from app.extensions import db
 from app.models import User
+from app.urls import public_url
 
 MAX_AGE = 3 * 24 * 3600
 
@@ -30,8 +31,7 @@ def user_for_token(token: str) -> User | None:
 
 
 def send_set_password_link(user: User) -> None:
-    with current_app.test_request_context():
-        link = url_for("auth.set_password", token=make_token(user), _external=True)
+    link = public_url("auth.set_password", token=make_token(user))
     mail.send(user.email, "Kies je wachtwoord voor Paraat",
               f"Hallo {user.name},\n\nKies met deze link een wachtwoord voor Paraat (3 dagen geldig, "
               f"één keer te gebruiken):\n\n{link}\n\nHeb je dit niet aangevraagd? Dan kun je dit bericht negeren.",

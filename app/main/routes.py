@@ -1,5 +1,5 @@
 """Start page, account page, public information pages and operator endpoints."""
-from datetime import datetime, timedelta, timezone
+from datetime import date
 from pathlib import Path
 
 from flask import Response, current_app, redirect, render_template, url_for
@@ -9,6 +9,7 @@ from sqlalchemy import text
 from app.extensions import db, limiter
 from app.main import bp
 from app.main.cards import cards_for
+from app.urls import public_url
 from app.web import render
 
 
@@ -51,10 +52,10 @@ def privacy():
 
 @bp.route("/.well-known/security.txt")
 def security_txt():
-    expires = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=180)
+    expires = current_app.config.get("SECURITY_TXT_EXPIRES") or f"{date.today().year}-12-31"
     body = render_template("main/security.txt", contact=current_app.config["SECURITY_CONTACT"],
-                           expires=expires.isoformat().replace("+00:00", "Z"),
-                           canonical=url_for("main.security_txt", _external=True))
+                           expires=f"{expires}T23:59:59Z",
+                           canonical=public_url("main.security_txt"))
     return Response(body, mimetype="text/plain")
 
 

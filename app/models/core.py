@@ -214,4 +214,8 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)  # the last delivery error
+    tries: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None]  # backoff after a failed try
+    claimed_until: Mapped[datetime | None]  # a deliverer holds the row until then
+    failed_at: Mapped[datetime | None] = mapped_column(index=True)  # gave up after MAIL_MAX_TRIES

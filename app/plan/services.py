@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import (Competency, DevelopmentPlan, PlanChange, PlanCompetency, PlanGoal, User)
 from app.models.core import utcnow
 from app.models.plan import GOAL_MAX_LENGTH, LEVELS
+from app.urls import public_url
 
 LEVEL_LABELS = {"basis": "basis", "gevorderd": "gevorderd"}
 GOAL_STATUS_LABELS = {"open": "open", "achieved": "behaald"}
@@ -271,7 +272,8 @@ def decide_proposal(coordinator: User, pc: PlanCompetency, approve: bool, commen
     mail.send(person.email, f"Je voorgestelde competentie is {verdict}",
               f"Beste {person.name},\n\nJe voorstel om aan '{pc.proposed_name}' te werken in je ontwikkelplan "
               f"{pc.plan.year} is {verdict} door {coordinator.name}."
-              + (f"\n\nToelichting: {comment}" if comment else "") + "\n\nPARAAT", user=person)
+              + (f"\n\nToelichting: {comment}" if comment else "")
+              + f"\n\nJe plan: {public_url('plan.index', year=pc.plan.year)}\n\nPARAAT", user=person)
     db.session.commit()
     return pc
 
@@ -289,7 +291,8 @@ def sign_off_review(coordinator: User, person: User, year: int, held_on: date, n
     mail.send(person.email, f"Jaarlijks reflectiegesprek {year} vastgelegd",
               f"Beste {person.name},\n\n{coordinator.name} heeft vastgelegd dat jullie reflectiegesprek over "
               f"{year} is gehouden op {held_on:%d-%m-%Y}. Je ontwikkelplan van {year} is nu afgesloten; "
-              f"begin je plan voor {year + 1} vanuit dit plan.\n\nPARAAT", user=person)
+              f"begin je plan voor {year + 1} vanuit dit plan: {public_url('plan.index', year=year)}\n\nPARAAT",
+              user=person)
     db.session.commit()
     return plan
 
@@ -311,7 +314,7 @@ def reopen_review(coordinator: User, person: User, year: int, reason: str) -> De
     audit.record(coordinator, "yearly_review_reopened", plan, detail=f"{person.email} {year}: {reason}")
     mail.send(person.email, f"Ontwikkelplan {year} weer open",
               f"Beste {person.name},\n\n{coordinator.name} heeft je ontwikkelplan van {year} weer geopend: "
-              f"{reason}\n\nPARAAT", user=person)
+              f"{reason}\n\nJe plan: {public_url('plan.index', year=year)}\n\nPARAAT", user=person)
     db.session.commit()
     return plan
 

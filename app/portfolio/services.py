@@ -52,6 +52,7 @@ from app import audit, mail  # noqa: E402
 from app.models import (Competency, DevelopmentPlan, EntryCompetency, EntryGoal, GRIP_LEVELS,  # noqa: E402
                         ObservationNote, PeerObservation, PlanGoal, Reflection, User, UserFunction)
 from app.models.core import utcnow  # noqa: E402
+from app.urls import public_url  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -377,7 +378,8 @@ def invite_observer(user: User, colleague_id: int, *, entry: PortfolioEntry | No
     mail.send(colleague.email, f"{user.name} vraagt je om een waarneming",
               f"Beste {colleague.name},\n\n{user.name} vraagt je om hem of haar waar te nemen bij '{obs.title}' "
               f"({occurred_on:%d-%m-%Y}), op zijn of haar leerdoelen (vakman herkent vakman). "
-              "Je vindt de uitnodiging in Paraat onder Portfolio > Waarnemingen.\n\nPARAAT", user=colleague)
+              f"Schrijf je waarneming op: {public_url('portfolio.observe', obs_id=obs.id)}\n\nPARAAT",
+              user=colleague)
     db.session.commit()
     return obs, True
 
@@ -435,7 +437,7 @@ def record_observation(observer: User, obs: PeerObservation, notes: dict[int, st
     if first_time:
         mail.send(observed.email, f"{observer.name} heeft een waarneming vastgelegd",
                   f"Beste {observed.name},\n\n{observer.name} heeft de waarneming bij '{obs.title}' vastgelegd. "
-                  "Je leest ze in je portfolio.\n\nPARAAT", user=observed)
+                  f"Je leest ze in je portfolio: {public_url('portfolio.index')}\n\nPARAAT", user=observed)
     db.session.commit()
     return obs
 

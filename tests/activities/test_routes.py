@@ -383,6 +383,7 @@ def test_ical_feed_is_valid_and_has_required_properties(client, person):
     event = events["Multi-oefening"]
     for prop in ("uid", "dtstamp", "dtstart", "dtend", "location", "url"):
         assert prop in event
+    assert str(event["url"]) == f"http://127.0.0.1:5000/activities/{activity.id}"  # PUBLIC_URL, not Host
     assert event.decoded("dtstart").isoformat() == "2027-01-14T13:00:00+01:00"
     assert str(events["Gaat niet door"]["status"]) == "CANCELLED"
     uid = str(event["uid"])

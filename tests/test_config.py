@@ -1,0 +1,79 @@
+"""Production refuses to start without PUBLIC_URL or with the example SECRET_KEY: one Dutch line, exit 2."""
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.config import PLACEHOLDER_SECRET_KEY, ConfigError
+from app.urls import public_path, public_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flask(env_extra, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("PUBLIC_URL", "SECRET_KEY", "APP_ENV")}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}", **env_extra)
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "routes"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_production_without_public_url_refuses_to_start(tmp_path):
+    result = _flask({"APP_ENV": "production", "SECRET_KEY": "s" * 64}, tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Configuratiefout: PUBLIC_URL ontbreekt; in productie is het verplicht, "
+        "bijvoorbeeld PUBLIC_URL=https://paraat.vrtwente.nl"]
+
+
+def test_production_with_the_example_secret_key_refuses_to_start(tmp_path):
+    result = _flask({"APP_ENV": "production", "SECRET_KEY": PLACEHOLDER_SECRET_KEY,
+                     "PUBLIC_URL": "https://paraat.vrtwente.nl"}, tmp_path)
+    assert result.returncode == 2 and "SECRET_KEY is nog de voorbeeldwaarde" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_production_with_public_url_starts(tmp_path):
+    result = _flask({"APP_ENV": "production", "SECRET_KEY": "s" * 64,
+                     "PUBLIC_URL": "https://paraat.vrtwente.nl/"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("url", ["paraat.vrtwente.nl", "ftp://paraat.vrtwente.nl", "https://"])
+def test_a_public_url_without_scheme_or_host_is_refused(tmp_path, monkeypatch, url):
+    monkeypatch.setenv("PUBLIC_URL", url)
+    with pytest.raises(ConfigError, match="PUBLIC_URL is geen bruikbaar adres"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}"})
+
+
+def test_links_start_with_public_url_including_a_path_prefix(tmp_path, monkeypatch):
+    monkeypatch.setenv("PUBLIC_URL", "https://intranet.vrtwente.nl/paraat/")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}"})
+    with app.app_context():  # no request: as in a scheduled job
+        assert public_url("auth.set_password", token="abc") == \
+            "https://intranet.vrtwente.nl/paraat/account/set-password/abc"
+        assert public_path("/activities/mine") == "https://intranet.vrtwente.nl/paraat/activities/mine"
+
+
+def test_a_failing_job_does_not_stop_the_jobs_after_it(tmp_path):
+    """deploy/paraat-jobs.sh on a real database: `mail deliver` fails (no SMTP server listens),
+    `privacy purge` after it still runs, and the script reports the failure with exit 1."""
+    from tests.mailserver import free_port
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PUBLIC_URL", "APP_ENV")}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'jobs.db'}", SECRET_KEY="jobs",
+               MAIL_SERVER="127.0.0.1", MAIL_PORT=str(free_port()), FLASK=f"{sys.executable} -m flask")
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    with sqlite3.connect(tmp_path / "jobs.db") as conn:  # a message the app could not deliver at once
+        conn.execute("INSERT INTO outbox_message (created_at, \"to\", subject, body, tries) "
+                     "VALUES (CURRENT_TIMESTAMP, 'a@example.nl', 'Welkom', 'Hallo', 0)")
+    result = subprocess.run(["bash", str(ROOT / "deploy" / "paraat-jobs.sh")], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert "paraat-jobs: 'mail deliver' is mislukt; de volgende taken lopen door" in result.stderr
+    assert "0 verstuurd, 1 later opnieuw, 0 mislukt." in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1].startswith("0 accounts")  # privacy purge ran last
