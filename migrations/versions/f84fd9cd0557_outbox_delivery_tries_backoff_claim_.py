@@ -1,7 +1,7 @@
 """outbox delivery: tries, backoff, claim lease, failed
 
 Revision ID: f84fd9cd0557
-Revises: b7c2e4a91d30
+Revises: cde552c7c669
 Create Date: 2026-11-30 04:46:54.928176
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f84fd9cd0557'
-down_revision = 'b7c2e4a91d30'
+down_revision = 'cde552c7c669'
 branch_labels = None
 depends_on = None
 
