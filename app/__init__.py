@@ -19,7 +19,8 @@ FEATURES = ("main", "auth", "learn", "quizzes", "plan", "portfolio", "activities
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.update(config_module.from_environment(app.instance_path, app.root_path))
+    app.config.update(config_module.from_environment(app.instance_path, app.root_path,
+                                                     (test_config or {}).get("SECRET_KEY")))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
     else:

@@ -65,8 +65,10 @@ def _check_public_url(config: dict) -> None:
     config["PUBLIC_URL"] = url.rstrip("/")
 
 
-def from_environment(instance_path: str, root_path: str) -> dict:
-    """Build the config dict; instance/config.py may override any key afterwards."""
+def from_environment(instance_path: str, root_path: str, secret_key: str | None = None) -> dict:
+    """Build the config dict; instance/config.py may override any key afterwards.
+
+    `secret_key` (given by a test or bench config) means no key file is read or written."""
     project_root = Path(root_path).parent
     app_env = os.environ.get("APP_ENV", "development")
     production = app_env == "production"
@@ -75,7 +77,7 @@ def from_environment(instance_path: str, root_path: str) -> dict:
     live = Path(sync_dir) / "current" if os.environ.get("CONTENT_REPO") else project_root
     return {
         "APP_ENV": app_env,
-        "SECRET_KEY": _secret_key(instance_path),
+        "SECRET_KEY": secret_key or _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'paraat.db'}"
         ),

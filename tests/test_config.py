@@ -1,13 +1,14 @@
 """Production refuses to start without PUBLIC_URL or with the example SECRET_KEY: one Dutch line, exit 2."""
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from app import create_app
+from app import config, create_app
 from app.config import PLACEHOLDER_SECRET_KEY, ConfigError
 from app.urls import public_path, public_url
 
@@ -77,3 +78,19 @@ def test_a_failing_job_does_not_stop_the_jobs_after_it(tmp_path):
     assert "paraat-jobs: 'mail deliver' is mislukt; de volgende taken lopen door" in result.stderr
     assert "0 verstuurd, 1 later opnieuw, 0 mislukt." in result.stdout
     assert result.stdout.rstrip().splitlines()[-1].startswith("0 accounts")  # privacy purge ran last
+
+
+def test_secret_key_is_generated_once_into_a_private_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = config.from_environment(str(tmp_path), str(tmp_path / "app"))["SECRET_KEY"]
+    key_file = tmp_path / "secret_key"
+    assert len(first) == 64 and key_file.read_text() == first
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert config.from_environment(str(tmp_path), str(tmp_path / "app"))["SECRET_KEY"] == first
+
+
+def test_a_given_secret_key_writes_no_file(tmp_path, monkeypatch):
+    """Tests and benches pass their own key: they leave nothing in the work tree's instance/."""
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    assert config.from_environment(str(tmp_path), str(tmp_path / "app"), "test-key")["SECRET_KEY"] == "test-key"
+    assert list(tmp_path.iterdir()) == []

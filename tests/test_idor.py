@@ -16,11 +16,13 @@ import pytest
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import Rule
 
-from app import create_app
 from app.extensions import db
 from app.models import (Activity, ActivitySeat, ObligationFulfilment, OrganisationObligation,
                         PeerObservation, Registration, RegistrationRound)
 from tests import factories
+from tests.url_map import rules
+
+pytestmark = pytest.mark.sqlite_only  # a sweep over routes; their services are tested on both databases
 
 ROLES = ("functionary", "author", "coordinator", "admin")
 QUIZ = "crisisdiagnose-basis"
@@ -228,12 +230,12 @@ ALLOWED = {("author.preview", "author"), ("author.preview", "admin")}
 
 
 def _all_rules() -> list[Rule]:
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    return sorted((r for r in app.url_map.iter_rules() if r.arguments and r.endpoint != "static"),
-                  key=lambda r: r.rule)
+    return [r for r in rules() if r.arguments]
 
 
-RULES = _all_rules()
+def pytest_generate_tests(metafunc):
+    if metafunc.function is test_someone_elses_object_is_not_found:  # the URL map is read here, not at import
+        metafunc.parametrize("rule,owner_kind", list(_cases()))
 
 
 def _key(rule: Rule) -> str | None:
@@ -241,7 +243,7 @@ def _key(rule: Rule) -> str | None:
 
 
 def _cases():
-    for rule in RULES:
+    for rule in _all_rules():
         key = _key(rule)
         if key is None:
             continue  # only non-object arguments (e.g. /plan/<year>/goals acts on the user's own plan)
@@ -276,18 +278,17 @@ def _login_as(client, person):
 
 
 def test_every_path_argument_is_covered():
-    missing = sorted({f"<{a}> in {r.rule}" for r in RULES for a in r.arguments if a not in SCENARIOS})
+    missing = sorted({f"<{a}> in {r.rule}" for r in _all_rules() for a in r.arguments if a not in SCENARIOS})
     assert not missing, "Add these path arguments to SCENARIOS in tests/test_idor.py: " + ", ".join(missing)
 
 
 def test_every_object_route_is_tested():
     tested = {p.values[0].endpoint for p in _cases()}
-    untested = {r.endpoint for r in RULES if r.endpoint not in tested
+    untested = {r.endpoint for r in _all_rules() if r.endpoint not in tested
                 and any(SCENARIOS.get(a, Scenario(None)).make for a in r.arguments)}
     assert not untested
 
 
-@pytest.mark.parametrize("rule,owner_kind", list(_cases()))
 def test_someone_elses_object_is_not_found(app, rule, owner_kind):
     home = factories.region("twente")
     elders = factories.region("elders")

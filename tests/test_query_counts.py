@@ -4,6 +4,8 @@ from sqlalchemy import event
 
 from app.extensions import db
 
+pytestmark = pytest.mark.postgresql  # round trips per page differ by dialect: count on both databases
+
 # Measured on the demo region (November 2026): start 18, module 4, quiz 1, plan 12, portfolio 2,
 # activities 14. The bounds leave room for a card or two, not for a query per row.
 BOUNDS = {"/": 25, "/learn/crisiscommunicatie-basis": 8, "/quizzes/crisiscommunicatie-basis": 6,

@@ -3,8 +3,10 @@ state change, no server error for any role on any page, login required where per
 import pytest
 from werkzeug.routing import Rule
 
-from app import create_app
 from tests import factories
+from tests.url_map import rules
+
+pytestmark = pytest.mark.sqlite_only  # sweeps over routes: the services below are tested on both databases
 
 ROLES = ("functionary", "author", "coordinator", "admin")
 PUBLIC = {"auth.login", "auth.forgot", "auth.set_password", "main.accessibility", "main.privacy",
@@ -14,9 +16,20 @@ PUBLIC = {"auth.login", "auth.forgot", "auth.set_password", "main.accessibility"
 
 
 def _rules(methods: set[str]) -> list[Rule]:
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    return sorted((r for r in app.url_map.iter_rules() if r.methods & methods and r.endpoint != "static"),
-                  key=lambda r: r.rule)
+    return [r for r in rules() if r.methods & methods]
+
+
+def _pages() -> list[Rule]:
+    return [r for r in _rules({"GET"}) if not r.arguments]
+
+
+def pytest_generate_tests(metafunc):
+    """Each test's rules, read from the URL map at collection (not at import)."""
+    select = {"test_every_state_change_refuses_a_missing_csrf_token":
+              lambda: _rules({"POST", "PUT", "PATCH", "DELETE"}),
+              "test_every_page_answers_every_role_without_server_error": _pages,
+              "test_personal_pages_require_login": lambda: [r for r in _pages() if r.endpoint not in PUBLIC]}
+    metafunc.parametrize("rule", select[metafunc.function.__name__](), ids=lambda r: r.endpoint)
 
 
 def _url(rule: Rule) -> str:
@@ -36,12 +49,7 @@ def _login_as(client, person):
         session["_fresh"] = True
 
 
-STATE_CHANGING = _rules({"POST", "PUT", "PATCH", "DELETE"})
-PAGES = [r for r in _rules({"GET"}) if not r.arguments]
-
-
 @pytest.mark.csrf
-@pytest.mark.parametrize("rule", STATE_CHANGING, ids=lambda r: f"{r.endpoint}")
 def test_every_state_change_refuses_a_missing_csrf_token(app, client, rule):
     person = factories.user(roles=ROLES)
     _login_as(client, person)
@@ -51,7 +59,6 @@ def test_every_state_change_refuses_a_missing_csrf_token(app, client, rule):
     assert "formulier was verlopen" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("rule", PAGES, ids=lambda r: r.endpoint)
 def test_every_page_answers_every_role_without_server_error(app, rule):
     for role in ROLES:
         client = app.test_client()
@@ -62,7 +69,6 @@ def test_every_page_answers_every_role_without_server_error(app, rule):
             assert "Traceback" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("rule", [r for r in PAGES if r.endpoint not in PUBLIC], ids=lambda r: r.endpoint)
 def test_personal_pages_require_login(client, rule):
     response = client.get(rule.rule)
     assert response.status_code in (302, 401), f"{rule.rule} answered {response.status_code} without login"

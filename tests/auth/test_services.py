@@ -15,6 +15,19 @@ def test_hash_is_argon2id_and_verifies():
     assert not verify_password(None, "iets anders")
 
 
+def test_production_hashes_at_rfc_9106_cost_and_upgrades_cheap_test_hashes(app):
+    """Tests hash cheaply (TESTING); the same code outside testing uses the full argon2id cost."""
+    assert "$m=8,t=1,p=1$" in hash_password("een lang wachtwoord")
+    person = factories.user(email="a@example.nl")
+    app.testing = False
+    try:
+        assert "$argon2id$v=19$m=65536,t=3,p=4$" in hash_password("een lang wachtwoord")
+        assert services.authenticate("a@example.nl", factories.PASSWORD) == person
+        assert "$m=65536,t=3,p=4$" in person.password_hash  # rehashed at production cost on login
+    finally:
+        app.testing = True
+
+
 def test_authenticate_accepts_right_password_and_logs(app):
     person = factories.user(email="a@example.nl")
     assert services.authenticate("A@Example.nl ", factories.PASSWORD) == person

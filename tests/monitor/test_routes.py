@@ -12,6 +12,8 @@ from tests import factories
 from tests.conftest import HTMX
 from tests.monitor.data import activity, choose, entry, register
 
+pytestmark = pytest.mark.postgresql  # the monitor reads with dialect-sensitive SQL: pages on both databases
+
 NOW = datetime(2026, 6, 30, 12, 0)
 PRIVATE = "GEHEIM-7f3a9c"        # must never reach a coordinator
 SHARED = "GEDEELD-51b2e8"        # shared for the reflection conversation: must reach them
