@@ -10,6 +10,15 @@ from tests.browser.conftest import DEMO_PASSWORD
 from tests.browser.helpers import answer_visible_question
 
 EMAIL = "offline-lezer@demo.paraat.nl"
+# How many answers the service worker still keeps to send (its IndexedDB queue, see app/static/sw.js).
+QUEUED_ANSWERS = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("paraat-offline", 1);
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const count = open.result.transaction("answers").objectStore("answers").count();
+    count.onsuccess = () => { open.result.close(); resolve(count.result); };
+  };
+})"""
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +102,9 @@ def test_week_module_and_review_questions_work_offline_and_the_answers_are_sent_
     phone.context.set_offline(False)
     wait_until(phone, "() => document.getElementById('status').textContent.includes('offline gegeven')", 15)
     assert sorted(answer_posts) == sorted(questions)
-    phone.goto("/")  # a page load asks for a replay again: nothing is left to send
-    phone.wait_for_timeout(500)
+    assert phone.evaluate(QUEUED_ANSWERS) == 0  # sent answers left the phone's queue ...
+    phone.goto("/")  # ... so the replay a page load asks for has nothing to send
+    assert phone.evaluate(QUEUED_ANSWERS) == 0
     assert sorted(answer_posts) == sorted(questions)
     from app.models import ReviewCard
     with live_app.app_context():

@@ -11,7 +11,9 @@ def test_reflection_on_phone(phone):
     phone.get_by_label("Wat ging goed?").fill("Snel contact met het waterschap gelegd.")
     phone.get_by_label("Wat wil ik ontwikkelen?").fill("De nafase eerder agenderen.")
     phone.get_by_role("button", name="Reflectie opslaan").click()
+    # One element per assertion: app.js copies the message into the #status live region too.
     expect(phone.locator("#teksten .flash-success")).to_have_text("Je teksten zijn opgeslagen.")
+    expect(phone.locator("#status")).to_have_text("Je teksten zijn opgeslagen.")
     phone.reload()
     expect(phone.get_by_label("Wat wil ik ontwikkelen?")).to_have_value("De nafase eerder agenderen.")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360

@@ -103,32 +103,22 @@ def test_without_a_weekly_module_the_newest_unread_for_the_function(app, content
     assert services.start_page_pick(person, today=date(2026, 3, 5))["briefing"].slug == "oud"
 
 
-def fake_plan(monkeypatch, **attributes):
-    """Stand-in for app.plan.services (built by another feature), with or without the function."""
-    import sys
-    import types
+def test_plan_competencies_add_up_to_three_unread_modules(app, content_dir):
+    from app.plan.services import choose_competency
 
-    import app.plan
-    fake = types.ModuleType("app.plan.services")
-    fake.__dict__.update(attributes)
-    monkeypatch.setitem(sys.modules, "app.plan.services", fake)
-    monkeypatch.setattr(app.plan, "services", fake, raising=False)
-
-
-def test_plan_competencies_add_up_to_three_unread_modules(app, content_dir, monkeypatch):
     for n in range(5):
         write_module(content_dir, f"n{n}.md", title=f"Nafase {n}", competencies=["nafase"])
     write_module(content_dir, "other.md", title="Iets anders", competencies=["leiderschap"])
     person = factories.user()
+    factories.competency("nafase")
+    choose_competency(person, 2026, "nafase", "basis")
     services.mark_read(person, get_catalogue().get("n0"))
-    fake_plan(monkeypatch, chosen_competency_codes=lambda user, year: ["nafase"])
     pick = services.start_page_pick(person, today=date(2026, 3, 5))
     plan = [m.slug for m in pick["plan_modules"]]
     assert len(plan) == 3 and "n0" not in plan and "other" not in plan and pick["briefing"].slug not in plan
 
 
-def test_start_page_pick_works_without_the_plan_feature(app, content_dir, monkeypatch):
-    fake_plan(monkeypatch)
+def test_without_chosen_competencies_there_are_no_plan_modules(app, content_dir):
     write_module(content_dir, "a.md")
     pick = services.start_page_pick(factories.user(), today=date(2026, 3, 5))
     assert pick["plan_modules"] == [] and pick["briefing"].slug == "a"

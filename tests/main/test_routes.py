@@ -27,8 +27,11 @@ def test_start_page_has_sections_for_features(app, client, auth):
     factories.user(email="ol@example.nl")
     auth.login("ol@example.nl")
     page = client.get("/").get_data(as_text=True)
-    for title in ["Microlearning van de week", "Open inschrijvingen", "Voortgang op je normen"]:
-        assert title in page
+    # Each card is the feature's own, not a placeholder with the same title: its link into the feature.
+    for title, link in [("Microlearning van de week", 'href="/learn"'), ("Open inschrijvingen", 'href="/activities"'),
+                        ("Voortgang op je normen", 'href="/plan#normen"')]:
+        card = page.split(f">{title}</h2>", 1)[1].split("</section>", 1)[0]
+        assert link in card, f"start page card {title!r} has no {link}"
 
 
 def test_base_layout_accessibility_landmarks(app, client, auth):

@@ -162,6 +162,18 @@ def test_review_is_due_the_day_before_a_planned_activity(app, quiz):
     assert card.due == datetime.combine(briefing - timedelta(days=1), datetime.min.time())
 
 
+@pytest.mark.parametrize("days_ahead", [0, 1], ids=["today", "tomorrow"])
+def test_an_activity_today_or_tomorrow_is_skipped_for_the_next_one(app, quiz, days_ahead):
+    """The answer just given is the fresh review for an activity today or tomorrow; a later one counts."""
+    user = factories.user()
+    soon, later = NOW.date() + timedelta(days=days_ahead), NOW.date() + timedelta(days=2)
+    register_planned_provider(app, lambda person, start, end: [
+        Planned("ops_briefing", soon, "Operationele briefing"), Planned("multi_exercise", later, "Oefening")])
+    card = review.record_review(user, "alle-typen", "m1", Rating.Good, now=NOW, today=NOW.date())
+    assert _fsrs_due(Rating.Good) > datetime.combine(later, datetime.min.time())
+    assert card.due == datetime.combine(later - timedelta(days=1), datetime.min.time())
+
+
 def test_planned_activity_after_the_fsrs_due_date_changes_nothing(app, quiz):
     user = factories.user()
     register_planned_provider(app, lambda person, start, end: [
