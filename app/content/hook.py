@@ -40,10 +40,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="paraat-check-") as tree:
         _git("checkout-index", "--all", f"--prefix={tree}/")
         with app.app_context():
-            problems, _titles = check_tree(app, Path(tree))
+            problems, warnings, _titles = check_tree(app, Path(tree))
     wanted = set(changed)
-    mine = [line for line in problems if line.split(":", 1)[0] in wanted or line.split(":", 1)[0].endswith("/")]
-    for line in mine:
+
+    def concerns_change(line: str) -> bool:
+        path = line.split(":", 1)[0]
+        return path in wanted or path.endswith("/")
+
+    mine = [line for line in problems if concerns_change(line)]
+    for line in mine + [line for line in warnings if concerns_change(line)]:
         print(line)
     others = len(problems) - len(mine)
     if others:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -35,6 +36,11 @@ from app.models.core import utcnow
 CONTENT_FOLDER, QUIZ_FOLDER = "content", "quizzes"
 KEEP_RELEASES = 3                      # the live one and two before it (requests still reading them)
 GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+
+def redact(text: str) -> str:
+    """An address or git message without the user:password part of a URL (shown on /author)."""
+    return re.sub(r"(\w+://)[^/@\s]+@", r"\1", text)
 
 
 class SyncError(RuntimeError):
@@ -63,7 +69,7 @@ def git(*args: str, cwd: str | os.PathLike | None = None, git_dir: str | os.Path
                           env={**os.environ, **GIT_ENV}, timeout=600)
     if done.returncode != 0:
         reason = (done.stderr or done.stdout).strip().splitlines()
-        raise SyncError(f"git {args[0]} mislukt: {reason[-1] if reason else done.returncode}")
+        raise SyncError(redact(f"git {args[0]} mislukt: {reason[-1] if reason else done.returncode}"))
     return done.stdout
 
 
@@ -163,27 +169,28 @@ def content_at(app: Flask, content_dir: Path, quiz_dir: Path):
             app.extensions["paraat_content_store"] = saved_store
 
 
-def check_tree(app: Flask, tree: Path) -> tuple[list[str], dict[str, str]]:
-    """Problems in tree as `path:line: message` with paths inside the repository, and slug -> title."""
+def check_tree(app: Flask, tree: Path) -> tuple[list[str], list[str], dict[str, str]]:
+    """(problems, warnings) in tree as `path:line: message` with paths inside the repository, and the
+    tree's modules as slug -> title. Only problems hold a commit back; warnings never do."""
     from app.content import run_checks
     from app.content.catalogue import get_catalogue
-    problems: list[Problem] = []
+    found: list[Problem] = []
     for folder in (CONTENT_FOLDER, QUIZ_FOLDER):
         if (tree / folder).is_symlink() or (folder == CONTENT_FOLDER and not (tree / folder).is_dir()):
-            problems.append(Problem(folder + "/", 1, "deze map ontbreekt in de repository (of is een symlink)"))
-    if not problems:
+            found.append(Problem(folder + "/", 1, "deze map ontbreekt in de repository (of is een symlink)"))
+    if not found:
         (tree / QUIZ_FOLDER).mkdir(exist_ok=True)   # git keeps no empty folder: no quizzes yet
     with content_at(app, tree / CONTENT_FOLDER, tree / QUIZ_FOLDER):
-        if not problems:
-            problems = run_checks(app)
+        if not found:
+            found = run_checks(app)
         titles = {slug: module.title for slug, module in get_catalogue().modules.items()}
     real = os.path.realpath(tree)
-    lines = []
-    for problem in problems:
+    problems, warnings = set(), set()
+    for problem in found:
         path = os.path.abspath(problem.path)
         path = os.path.relpath(path, real) if path.startswith(real + os.sep) else problem.path
-        lines.append(str(Problem(path, problem.line, problem.message)))
-    return sorted(set(lines)), titles
+        (warnings if problem.warning else problems).add(str(Problem(path, problem.line, problem.message)))
+    return sorted(problems), sorted(warnings), titles
 
 
 def live_titles(app: Flask, live_tree: Path | None) -> dict[str, str]:
@@ -266,7 +273,7 @@ def _sync_locked(app: Flask, repo: str, branch: str, sync_dir: Path) -> SyncResu
     tree = sync_dir / "releases" / f".tmp-{sha}-{os.getpid()}"
     try:
         export(git_dir, sha, tree)
-        problems, titles = check_tree(app, tree)
+        problems, _warnings, titles = check_tree(app, tree)
         if problems:
             shutil.rmtree(tree, ignore_errors=True)
             _hold(app, git_dir, live, sha, info, problems, diff)
@@ -368,7 +375,7 @@ def status(app: Flask) -> Status:
         candidate = db.session.scalar(db.select(ContentCommit).filter_by(sha=last_run.sha))
         if candidate is not None and candidate.status == "held":
             held = candidate
-    return Status(True, repo, branch, live, sha, last_run, held)
+    return Status(True, redact(repo), branch, live, sha, last_run, held)
 
 
 def retired(slug: str) -> RetiredModule | None:

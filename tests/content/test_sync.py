@@ -159,3 +159,20 @@ def test_module_page_shows_its_last_change_and_the_start_page_marks_it_updated(r
     home = client.get("/").get_data(as_text=True)
     assert "Bijgewerkt sinds je ze las" in home and "Diagnose in vijf vragen" in home
     assert "bijgewerkt</span>" in client.get("/learn").get_data(as_text=True)
+
+
+def test_warnings_do_not_hold_a_commit_back_and_no_password_in_the_address_is_shown(runner, client, app,
+                                                                                    content_repo):
+    content_repo.quiz("zonder-bron")
+    path = content_repo.path / "quizzes" / "zonder-bron.yaml"
+    path.write_text(path.read_text().replace("source: Test\n", ""))
+    content_repo.push("Quiz zonder bron")
+    assert sync(runner)[0] == 0                     # a missing 'source' is a warning, not a problem
+    app.config["CONTENT_REPO"] = "https://anna:geheim-token@git.example.nl/oto/inhoud.git"
+    code, output = sync(runner)
+    assert code == 1 and "geheim-token" not in output
+    factories.user(email="auteur@example.nl", roles=("author",))
+    client.post("/login", data={"email": "auteur@example.nl", "password": "correct horse battery"})
+    page = client.get("/author").get_data(as_text=True)
+    assert "https://git.example.nl/oto/inhoud.git" in page and "geheim-token" not in page
+    assert "mislukt" in page
