@@ -395,6 +395,8 @@ def outcome_for(user: User, rnd: RegistrationRound) -> list[dict]:
 
 
 def start_card(user: User, now: datetime | None = None) -> dict | None:
+    if not user.function_rows:
+        return None  # registering is for functionaries; a coordinator or author gets their own cards
     now = _now(now)
     rounds = [{"round": r, "ranked": len(ranking(user, r))} for r in open_rounds(user, now)]
     offers = db.session.scalars(db.select(Registration).where(

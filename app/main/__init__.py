@@ -25,6 +25,7 @@ NAV = [
     ("plan.index", "Ontwikkelplan", None),
     ("portfolio.index", "Portfolio", None),
     ("activities.index", "Activiteiten", None),
+    ("plan.approvals", "Goedkeuringen", ("coordinator", "admin")),
     ("monitor.index", "Monitor", ("coordinator", "admin")),
     ("author.index", "Auteurs", ("author", "admin")),
     ("admin.index", "Beheer", ("admin",)),
@@ -39,12 +40,21 @@ def navigation():
     if not current_user.is_authenticated:
         return {"nav_items": []}
     items = []
+    # An item is current on its blueprint's pages, unless another item names that page exactly.
+    named = {endpoint for endpoint, _label, _roles in NAV}
+    own = {"plan.approvals": ("plan.approvals", "plan.review", "plan.reopen_review")}
+    taken = {e for endpoints in own.values() for e in endpoints} | named
     for endpoint, label, roles in NAV:
         if endpoint not in current_app.view_functions:
             continue  # feature not installed
         if roles and not current_user.has_role(*roles):
             continue
         blueprint = endpoint.split(".")[0]
-        current = request.blueprint == blueprint if blueprint != "main" else request.endpoint == endpoint
+        if endpoint in own:
+            current = request.endpoint in own[endpoint]
+        elif blueprint != "main":
+            current = request.blueprint == blueprint and (request.endpoint == endpoint or request.endpoint not in taken)
+        else:
+            current = request.endpoint == endpoint
         items.append({"endpoint": endpoint, "label": label, "current": current})
     return {"nav_items": items}

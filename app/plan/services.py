@@ -223,8 +223,21 @@ def propose_competency(user: User, year: int, name: str, motivation: str, level:
     db.session.add(pc)
     db.session.flush()
     _log(plan, user, "competency_proposed", after=f"{name} ({level}): {motivation}")
+    _tell_coordinators(user, name, level, motivation)
     db.session.commit()
     return pc
+
+
+def _tell_coordinators(user: User, name: str, level: str, motivation: str) -> None:
+    """A proposal must find the people who decide: every active coordinator of the region gets a mail."""
+    from app.models.core import UserRole
+    coordinators = db.session.scalars(db.select(User).join(UserRole, UserRole.user_id == User.id).where(
+        User.region_id == user.region_id, User.active.is_(True), UserRole.role == "coordinator")).all()
+    for coordinator in coordinators:
+        mail.send(coordinator.email, f"Voorstel van {user.name}: {name}",
+                  f"Hallo {coordinator.name},\n\n{user.name} stelt een competentie buiten de lijst voor: "
+                  f"{name} (niveau {level}).\n\nMotivatie: {motivation}\n\n"
+                  "Je keurt het goed of af op de pagina Goedkeuringen in Paraat.\n", user=coordinator)
 
 
 def pending_proposals(region_id: int) -> list[PlanCompetency]:
