@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import url_for
-
 from app.activities.base import local_now
 from app.extensions import db
 from app.models import Activity, OutboxMessage, Registration, RegistrationRound, User
@@ -24,7 +22,8 @@ MAIL_DAYS = 14         # failed mails of the last two weeks
 class Task:
     count: int
     text: str
-    url: str | None = None
+    endpoint: str | None = None     # where the task is done (the card builds the URL)
+    args: tuple = ()
 
 
 def _plural(n: int, one: str, more: str) -> str:
@@ -41,14 +40,14 @@ def inbox(user: User, now: datetime | None = None) -> list[Task]:
     if proposals:
         n = len(proposals)
         tasks.append(Task(n, f"{n} {_plural(n, 'voorstel', 'voorstellen')} voor een competentie buiten de lijst "
-                             f"{_plural(n, 'wacht', 'wachten')} op je besluit", url_for("plan.approvals")))
+                             f"{_plural(n, 'wacht', 'wachten')} op je besluit", "plan.approvals"))
 
     closed = db.session.scalars(db.select(RegistrationRound).where(
         RegistrationRound.region_id == region, RegistrationRound.ran_at.is_(None),
         RegistrationRound.closes_at <= now).order_by(RegistrationRound.closes_at)).all()
     for rnd in closed:
         tasks.append(Task(1, f"Inschrijfronde {rnd.name} is gesloten; de plaatsen zijn nog niet verdeeld",
-                          url_for("activities.round_page", round_id=rnd.id)))
+                          "activities.round_page", (("round_id", rnd.id),)))
 
     unregistered = db.session.execute(
         db.select(Activity, db.func.count(Registration.id)).join(Registration, Registration.activity_id == Activity.id)
@@ -58,7 +57,7 @@ def inbox(user: User, now: datetime | None = None) -> list[Task]:
     for activity, people in unregistered:
         tasks.append(Task(people, f"Aanwezigheid vastleggen: {activity.title} "
                                   f"({people} {_plural(people, 'persoon', 'mensen')} nog zonder registratie)",
-                          url_for("activities.attendance", activity_id=activity.id)))
+                          "activities.attendance", (("activity_id", activity.id),)))
 
     expired = db.session.execute(
         db.select(Activity, db.func.count(Registration.id)).join(Registration, Registration.activity_id == Activity.id)
@@ -68,12 +67,11 @@ def inbox(user: User, now: datetime | None = None) -> list[Task]:
         tasks.append(Task(n, f"{n} {_plural(n, 'plaatsaanbieding', 'plaatsaanbiedingen')} voor {activity.title} "
                              f"{_plural(n, 'is', 'zijn')} verlopen zonder antwoord; de volgende geplande taak geeft "
                              f"{_plural(n, 'haar', 'ze')} door aan de wachtlijst",
-                          url_for("activities.detail", activity_id=activity.id)))
+                          "activities.detail", (("activity_id", activity.id),)))
 
     failed = db.session.scalar(db.select(db.func.count(OutboxMessage.id)).join(
         User, User.id == OutboxMessage.user_id).where(
-        User.region_id == region, OutboxMessage.error.is_not(None),
-        OutboxMessage.created_at >= utcnow() - timedelta(days=MAIL_DAYS)))
+        User.region_id == region, OutboxMessage.failed_at >= utcnow() - timedelta(days=MAIL_DAYS)))
     if failed:
         tasks.append(Task(failed, f"{failed} {_plural(failed, 'bericht kon', 'berichten konden')} de afgelopen "
                                   f"{MAIL_DAYS} dagen niet worden verstuurd; vraag je beheerder de mailinstellingen na te kijken"))

@@ -4,6 +4,7 @@ from datetime import timedelta
 from app.activities import registration
 from app.extensions import db
 from app.models import OutboxMessage, Registration
+from app.models.core import utcnow
 from app.monitor.inbox import inbox
 from app.plan import services as plans
 from tests import factories
@@ -21,7 +22,8 @@ def test_inbox_lists_what_waits_for_the_coordinator(app):
     offered = make_activity("Briefing 48", seats={"OL": 1})
     db.session.add(Registration(user_id=person.id, activity_id=offered.id, status="offered",
                                 offer_expires_at=NOW - timedelta(hours=1)))
-    db.session.add(OutboxMessage(to="x@example.nl", subject="s", body="b", user_id=person.id, error="refused"))
+    db.session.add(OutboxMessage(to="x@example.nl", subject="s", body="b", user_id=person.id, error="refused",
+                                failed_at=utcnow()))
     db.session.commit()
     texts = [t.text for t in inbox(coordinator, NOW)]
     assert texts[0] == "1 voorstel voor een competentie buiten de lijst wacht op je besluit"
