@@ -19,6 +19,9 @@ from app.extensions import db, limiter
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+if PG_URL and os.environ.get("PYTEST_XDIST_WORKER"):  # `pytest -n N`: a database per worker (test_gw0, ...)
+    from tests.pg import database_per_worker
+    PG_URL = database_per_worker(PG_URL, os.environ["PYTEST_XDIST_WORKER"])
 _pg_schema_ready = False
 
 

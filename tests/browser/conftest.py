@@ -17,6 +17,9 @@ DEMO_PASSWORD = "paraat-demo"
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:  # `pytest -n N --dist loadgroup`: one worker runs them all (one browser, one demo server)
+        if "browser" in str(item.fspath):
+            item.add_marker(pytest.mark.xdist_group("browser"))
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         return
     if os.environ.get("CI"):
