@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+
 import yaml
 
 from app.quizzes.loader import load_dir
@@ -13,6 +15,10 @@ DEFAULT_COMPETENCIES = (
     "kritieke-momenten", "werken-vanuit-doelstellingen", "eenheid-van-inspanning",
     "vergaderen-op-crisisdynamiek", "nafase", "leiderschap",
 )
+# Formative feedback (issue 13.5): say why, do not judge. A feedback may not open with a verdict
+# like "Nee," or "Fout", nor say "Helaas" or "Juist niet" anywhere; a bare "Ja." says nothing.
+JUDGEMENT = re.compile(r"\bhelaas\b|\bjuist niet\b|^\W*(nee|fout|onjuist|jammer)\b", re.IGNORECASE)
+BARE_VERDICT = re.compile(r"^\W*(ja|nee|juist|klopt|goed|fout|correct|precies)\W*$", re.IGNORECASE)
 NORMS_FILE = Path(__file__).resolve().parent.parent / "demo" / "data" / "norms-twente-2026.yaml"
 
 
@@ -64,10 +70,49 @@ def validate_quiz_dir(path, competencies: set[str] | None = None,
         for code, line in quiz.code_lines.get("functions", []):
             if functions and code not in functions:
                 problems.append((quiz.path, line, f"onbekende functie '{code}'"))
+        if not quiz.source:
+            problems.append((quiz.path, 1, "'source' ontbreekt; zet erbij waar de vragen vandaan komen"))
+        problems.extend((quiz.path, line, message) for line, message in feedback_problems(quiz))
     return sorted(problems)
 
 
+def _feedbacks(question):
+    """(label, text) of every text a person reads after answering this question."""
+    yield from ((f"feedback bij optie {o.index + 1}", o.feedback) for o in question.options if o.feedback)
+    for label, text in (("feedback_right", question.feedback_right), ("feedback_wrong", question.feedback_wrong),
+                        ("explanation", question.explanation)):
+        if text:
+            yield label, text
+
+
+def feedback_problems(quiz) -> list[tuple[int, str]]:
+    """Formative feedback: no verdicts, a reason with every option (or one explanation)."""
+    found = []
+    for number, question in enumerate(quiz.questions, start=1):
+        where = f"vraag {number} ({question.id})"
+        for label, text in _feedbacks(question):
+            if BARE_VERDICT.match(text):
+                found.append((question.line, f"{where}: {label} zegt alleen '{text.strip()}'; leg uit waarom"))
+            elif match := JUDGEMENT.search(text):
+                found.append((question.line, f"{where}: {label} oordeelt ('{match.group(0).strip()}'); "
+                                             "zeg wat er klopt of niet en waarom, zonder oordeelwoord"))
+        if question.type in ("single", "multiple") and not question.explanation:
+            for option in question.options:
+                if not option.feedback:
+                    found.append((question.line, f"{where}: optie {option.index + 1} heeft geen feedback en de "
+                                                 "vraag geen 'explanation'; zeg bij elke optie waarom"))
+    return found
+
+
 def quiz_warnings(path) -> list[tuple[str, int, str]]:
-    """What an author should fix but that does not stop a quiz: for now a missing `source`."""
-    return sorted((quiz.path, 1, "waarschuwing: 'source' ontbreekt; zet erbij waar de vragen vandaan komen")
-                  for quiz in load_dir(path).quizzes.values() if not quiz.source)
+    """What an author should improve but that does not stop a quiz: an option without its own
+    feedback (the question's explanation then has to serve every option)."""
+    found = []
+    for quiz in load_dir(path).quizzes.values():
+        for number, question in enumerate(quiz.questions, start=1):
+            if question.type in ("single", "multiple") and question.explanation:
+                found.extend((quiz.path, question.line,
+                              f"waarschuwing: vraag {number} ({question.id}), optie {o.index + 1} heeft geen eigen "
+                              "feedback; alleen de toelichting van de vraag helpt dan")
+                             for o in question.options if not o.feedback)
+    return sorted(found)

@@ -24,7 +24,7 @@ def write_module(root: Path, name: str, body: str = "Tekst van de module.\n", ra
 def write_quiz(root: Path, slug: str) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"{slug}.yaml"
-    path.write_text(f"slug: {slug}\ntitle: Quiz {slug}\ncompetencies: [crisisdiagnose]\nquestions:\n"
+    path.write_text(f"slug: {slug}\ntitle: Quiz {slug}\nsource: Testbron\ncompetencies: [crisisdiagnose]\nquestions:\n"
                     "  - id: q1\n    type: truefalse\n    text: Bij GRIP 2 is een ROT actief.\n    answer: true\n",
                     encoding="utf-8")
     return path

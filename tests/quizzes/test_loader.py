@@ -1,6 +1,8 @@
 """Loading and checking quiz files: every problem with its line; broken files are left out."""
 import os
 
+import pytest
+
 from app.quizzes.loader import load_dir
 from app.quizzes.validate import validate_quiz_dir
 from tests.content.helpers import content_dir  # noqa: F401
@@ -132,8 +134,7 @@ def test_content_check_lists_quiz_problems(app, runner, quiz_dir):
     assert "check" in help_text and "import-gift" in help_text and "export-gift" in help_text
 
 
-def test_source_is_read_and_a_missing_one_is_only_a_warning(app, runner, content_dir):
-    from app.quizzes.validate import quiz_warnings
+def test_source_is_read_and_a_missing_one_fails_the_check(app, runner, content_dir):
     quizzes = content_dir.parent / "quizzes"
     write_quiz(quizzes, "bron.yaml", SIMPLE.format(slug="bron", title="Bron").replace(
         "questions:", 'source: "OTO-beleidsplan Twente 2026-2029, §4.4"\nquestions:'))
@@ -144,10 +145,81 @@ def test_source_is_read_and_a_missing_one_is_only_a_warning(app, runner, content
     assert quiz_set.quizzes["bron"].source == "OTO-beleidsplan Twente 2026-2029, §4.4"
     assert quiz_set.quizzes["zonder"].source == ""
     assert (4, "'source' moet een tekst zijn, zoals \"OTO-beleidsplan, §4.4\"") in messages(quiz_set.problems)
-    warnings = messages(quiz_warnings(quizzes))
-    assert warnings == [(1, "waarschuwing: 'source' ontbreekt; zet erbij waar de vragen vandaan komen")]
     (quizzes / "lijst.yaml").unlink()
     result = runner.invoke(args=["content", "check"])
-    assert result.exit_code == 0, result.output  # a warning alone does not fail the check
-    assert "zonder.yaml:1: waarschuwing: 'source' ontbreekt" in result.output
-    assert "bron.yaml" not in result.output
+    assert result.exit_code == 1, result.output
+    assert "zonder.yaml:1: 'source' ontbreekt; zet erbij waar de vragen vandaan komen" in result.output
+    assert "bron.yaml:1: 'source'" not in result.output
+
+
+FORMATIVE = """slug: {slug}
+title: Formatief
+source: OTO-beleidsplan Twente 2026-2029
+questions:
+  - id: q1
+    type: single
+    text: Wie leidt het ROT?
+    options:
+      - text: De operationeel leider
+        correct: true
+        feedback: "{right}"
+      - text: De burgemeester
+        correct: false
+        feedback: "{wrong}"
+  - id: q2
+    type: multiple
+    text: Wat hoort bij de diagnose?
+    options:
+      - text: Wat staat er op het spel?
+        correct: true
+        feedback: Dat is de kern van de diagnose.
+      - text: Wie heeft schuld?
+        correct: false
+{explanation}"""
+
+
+@pytest.mark.parametrize("right, wrong, explanation, expected", [
+    ("Ja.", "De burgemeester zit het beleidsteam voor.", "    explanation: Schuld hoort er niet bij.",
+     ["vraag 1 (q1): feedback bij optie 1 zegt alleen 'Ja.'; leg uit waarom"]),
+    ("De OL leidt het ROT.", "Helaas, de burgemeester zit het beleidsteam voor.",
+     "    explanation: Schuld hoort er niet bij.",
+     ["vraag 1 (q1): feedback bij optie 2 oordeelt ('Helaas'); zeg wat er klopt of niet en waarom, "
+      "zonder oordeelwoord"]),
+    ("De OL leidt het ROT.", "Nee, de burgemeester zit het beleidsteam voor.",
+     "    explanation: Juist niet de schuldvraag.",
+     ["vraag 1 (q1): feedback bij optie 2 oordeelt ('Nee'); zeg wat er klopt of niet en waarom, zonder oordeelwoord",
+      "vraag 2 (q2): explanation oordeelt ('Juist niet'); zeg wat er klopt of niet en waarom, zonder oordeelwoord"]),
+    ("De OL leidt het ROT.", "De burgemeester zit het beleidsteam voor.", "",
+     ["vraag 2 (q2): optie 2 heeft geen feedback en de vraag geen 'explanation'; zeg bij elke optie waarom"]),
+    ("Ja: de OL leidt het ROT.", "De burgemeester zit het beleidsteam voor; dat is onjuist gedacht.",
+     "    explanation: Schuld hoort er niet bij.", []),
+])
+def test_content_check_wants_formative_feedback(app, runner, content_dir, right, wrong, explanation, expected):
+    quizzes = content_dir.parent / "quizzes"
+    write_quiz(quizzes, "formatief.yaml", FORMATIVE.format(slug="formatief", right=right, wrong=wrong,
+                                                           explanation=explanation))
+    result = runner.invoke(args=["content", "check"])
+    found = [line.split("formatief.yaml:", 1)[1].split(": ", 1) for line in result.output.splitlines()
+             if "formatief.yaml:" in line and "waarschuwing" not in line]
+    assert [message for _line, message in found] == expected, result.output
+    assert {line for line, _message in found} <= {"5", "15"}      # at the question's line
+    assert result.exit_code == (1 if expected else 0)
+
+
+def test_an_option_without_feedback_beside_an_explanation_is_a_warning(app, runner, content_dir):
+    quizzes = content_dir.parent / "quizzes"
+    write_quiz(quizzes, "formatief.yaml", FORMATIVE.format(
+        slug="formatief", right="De OL leidt het ROT.", wrong="De burgemeester zit het beleidsteam voor.",
+        explanation="    explanation: Schuld hoort er niet bij."))
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 0
+    assert ("formatief.yaml:15: waarschuwing: vraag 2 (q2), optie 2 heeft geen eigen feedback; alleen de "
+            "toelichting van de vraag helpt dan") in result.output
+
+
+def test_the_repository_quizzes_pass_the_check(app):
+    from pathlib import Path
+
+    from app.quizzes.validate import validate_quiz_dir
+    root = Path(__file__).resolve().parents[2] / "quizzes"
+    assert validate_quiz_dir(root) == []
