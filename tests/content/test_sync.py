@@ -106,18 +106,33 @@ def test_a_rename_publishes_the_new_address_and_retires_the_old(runner, client, 
     assert live.changes == {"renamed": ["content/diagnose.md → content/diagnose-snel.md"]}
 
 
-def test_two_syncs_at_once_publish_once(app, content_repo, tmp_path):
+def _two_syncs(env):
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "content", "sync"]
-    runs = [subprocess.Popen(command, cwd=ROOT, env=content_repo.env, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    runs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True) for _ in range(2)]
     outputs = [run.communicate(timeout=120)[0] for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], outputs
-    assert sorted("is al live" in out for out in outputs) == [False, True], outputs
     db.session.expire_all()
+    return [run.returncode for run in runs], outputs
+
+
+def test_two_syncs_at_once_publish_once(app, content_repo):
+    codes, outputs = _two_syncs(content_repo.env)
+    assert codes == [0, 0], outputs
+    assert sorted("is al live" in out for out in outputs) == [False, True], outputs
     assert db.session.scalar(db.select(db.func.count(ContentCommit.id))) == 1
     current = Path(app.config["CONTENT_SYNC_DIR"]) / "current"
     assert os.readlink(current) == f"releases/{content_repo.first}"
     assert (current / "content" / "diagnose.md").is_file()
+
+
+def test_two_syncs_at_once_of_a_broken_commit_mail_once_and_publish_nothing(app, content_repo):
+    content_repo.module("kapot.md", minutes=0)
+    content_repo.push("Kapot", author=("Bert Bouwer", "bert@example.nl"))
+    codes, outputs = _two_syncs(content_repo.env)
+    assert codes == [1, 1], outputs
+    assert all("content/kapot.md:7: leestijd 0 minuten" in out for out in outputs), outputs
+    assert sorted(m.to for m in db.session.scalars(db.select(OutboxMessage))) == ["anna@example.nl", "bert@example.nl"]
+    assert not (Path(app.config["CONTENT_SYNC_DIR"]) / "current").exists()
 
 
 def test_author_page_shows_the_live_commit_the_last_sync_and_a_held_back_commit(runner, client, app, content_repo):

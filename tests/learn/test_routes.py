@@ -202,3 +202,26 @@ def test_start_page_card_shows_this_weeks_module_and_read_state(client, reader, 
     client.post("/learn/week/read")
     card = client.get("/").get_data(as_text=True).split('id="section-briefing_module"')[1].split("</section>")[0]
     assert "Module voor de briefing" in card and "gelezen</span>" in card
+
+
+def test_a_module_whose_file_is_gone_answers_410_with_its_title_and_the_catalogue(client, reader, modules):
+    client.post("/learn/diagnose/read")
+    (modules / "diagnose.md").unlink()
+    gone = client.get("/learn/diagnose")
+    page = gone.get_data(as_text=True)
+    assert gone.status_code == 410 and "Deze module bestaat niet meer" in page
+    assert "Diagnose in vijf vragen" in page and 'href="/learn"' in page
+    fragment = client.get("/learn/diagnose", headers=HTMX)
+    assert fragment.status_code == 410 and "<html" not in fragment.get_data(as_text=True)
+    assert client.get("/learn/nooit-bestaan").status_code == 404
+
+
+def test_module_page_shows_when_the_file_last_changed_and_marks_it_updated_after_reading(client, reader, modules):
+    import os
+    client.post("/learn/diagnose/read")
+    page = client.get("/learn/diagnose").get_data(as_text=True)
+    assert "Laatst gewijzigd" in page and "bijgewerkt sinds je hem las" not in page
+    future = (modules / "diagnose.md").stat().st_mtime + 3600
+    os.utime(modules / "diagnose.md", (future, future))
+    assert "bijgewerkt sinds je hem las" in client.get("/learn/diagnose").get_data(as_text=True)
+    assert "Bijgewerkt sinds je ze las" in client.get("/").get_data(as_text=True)
