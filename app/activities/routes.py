@@ -385,8 +385,21 @@ def attendance(activity_id):
 @bp.route("/activities/calendar")
 @login_required
 def calendar_page():
-    return render("activities/calendar.html",
-                  feed_url=public_url("activities.calendar_feed", token=current_user.calendar_token))
+    feed_url = public_url("activities.calendar_feed", token=current_user.calendar_token)
+    # webcal:// makes phones and desktop calendars offer to subscribe instead of downloading once.
+    return render("activities/calendar.html", feed_url=feed_url,
+                  webcal_url="webcal://" + feed_url.split("://", 1)[1])
+
+
+@bp.route("/activities/<int:activity_id>.ics")
+@login_required
+def activity_ics(activity_id):
+    """One activity as a calendar file (any calendar app opens it)."""
+    activity = _activity(activity_id)
+    body = calendar.single(activity, public_url("activities.detail", activity_id=activity.id))
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="paraat-activiteit-{activity.id}.ics"'
+    return response
 
 
 @bp.route("/activities/calendar/new-link", methods=["POST"])

@@ -444,3 +444,22 @@ def test_cli_close_due_expire_and_remind(app, runner, clock, needs):
     assert runner.invoke(args=["activities", "expire-offers"]).exit_code == 0
     assert "herinnering" in runner.invoke(args=["activities", "remind"]).output
     assert registration.registration_of(person, a).status == "assigned"
+
+
+def test_calendar_page_offers_webcal_subscription_and_copy(client, person):
+    page = text(client.get("/activities/calendar"))
+    assert f'href="webcal://127.0.0.1:5000/calendar/{person.calendar_token}.ics"' in page
+    assert "Toevoegen aan agenda" in page and 'data-copy="feed-url" hidden' in page
+
+
+def test_one_activity_as_ics_download(client, person):
+    activity = make_activity("Kennisdag Nafase", seats={"OL": 2}, starts_at=datetime(2027, 2, 4, 9))
+    assert f'href="/activities/{activity.id}.ics"' in text(client.get(f"/activities/{activity.id}"))
+    response = client.get(f"/activities/{activity.id}.ics")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    (event,) = Calendar.from_ical(response.data).walk("VEVENT")
+    assert str(event["summary"]) == "Kennisdag Nafase"
+    assert event.decoded("dtstart").isoformat() == "2027-02-04T09:00:00+01:00"
+    other = make_activity("Elders", reg=factories.region("elders"))
+    assert client.get(f"/activities/{other.id}.ics").status_code == 404

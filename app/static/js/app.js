@@ -52,6 +52,21 @@
     if (field) { field.value = "1"; }
   }, true);
 
+  // Copy buttons (hidden without JavaScript): data-copy names the id of the field to copy.
+  document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    var done = function () { document.getElementById("status").textContent = "Link gekopieerd."; button.textContent = "Gekopieerd"; };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
+    } else {
+      field.select();
+      if (document.execCommand("copy")) { done(); }
+    }
+  });
+
   // Unsaved text: forms marked data-keep-text warn before the page is left with typed, unsaved text
   // (a textarea or text field whose value differs from what the server rendered).
   var leaving = null; // the form whose plain (non-htmx) submit is taking the person to the next page
