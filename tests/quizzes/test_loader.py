@@ -223,3 +223,21 @@ def test_the_repository_quizzes_pass_the_check(app):
     from app.quizzes.validate import validate_quiz_dir
     root = Path(__file__).resolve().parents[2] / "quizzes"
     assert validate_quiz_dir(root) == []
+
+
+def test_the_policy_scenarios_and_basis_levels_have_modules_with_quizzes():
+    """The seven generic scenarios of the OTO policy and werken-vanuit-doelstellingen at basis
+    level (the policy offers gevorderd only after basis) each have a module with a quiz."""
+    from pathlib import Path
+
+    import yaml
+    root = Path(__file__).resolve().parents[2]
+    fronts = [yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+              for path in (root / "content").rglob("*.md") if path.name != "README.md"]
+    by_slug = {front["slug"]: front for front in fronts if front.get("slug")}
+    quizzes = load_dir(root / "quizzes").quizzes
+    for slug in ["scenario-brand-met-betrokkenen", "scenario-plasbrand-tankbrand", "scenario-brand-pgs15-loods",
+                 "scenario-ongeval-met-letsel", "scenario-toxische-wolk", "werken-vanuit-doelstellingen-basis"]:
+        front = by_slug[slug]
+        assert front["quiz"] in quizzes and quizzes[front["quiz"]].source, slug
+    assert by_slug["werken-vanuit-doelstellingen-basis"]["level"] == "basis"
