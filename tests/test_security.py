@@ -29,6 +29,7 @@ def test_personal_pages_are_not_cached(app, client, auth):
 def test_hsts_and_host_cookie_only_in_production(tmp_path, monkeypatch):
     from app import create_app
     monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("PUBLIC_URL", "https://paraat.vrtwente.nl")
     prod = create_app({"TESTING": True, "SECRET_KEY": "x",
                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
     response = prod.test_client().get("/login")
