@@ -105,7 +105,8 @@ def from_environment(instance_path: str, root_path: str, secret_key: str | None 
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
-        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,  # a session ends after 12 hours without use
+        "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", str(14 * 24))),  # and 14 days after login
         # The address users reach the portal at; every absolute link (mail, calendar, security.txt).
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "" if production else "http://127.0.0.1:5000"),
         "SECURITY_CONTACT": os.environ.get("SECURITY_CONTACT", "mailto:security@paraat.example"),

@@ -4,10 +4,11 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import bp
+from app import audit
+from app.auth import bp, sessions
 from app.auth.forms import ForgotPasswordForm, LoginForm, PasswordChangeForm, SetPasswordForm
 from app.auth.services import AccountError, authenticate, change_password
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.web import render
 
 
@@ -34,8 +35,7 @@ def login():
             next_url = _safe_next(request.args.get("next"))
             # A fresh session on login: nothing from before the login carries over.
             session.clear()
-            login_user(user)
-            session.permanent = True
+            _start_session(user)
             flash(f"Welkom, {user.name}.", "success")
             return redirect(next_url)
         form.form_errors.append("E-mailadres of wachtwoord klopt niet.")
@@ -43,11 +43,30 @@ def login():
     return render("auth/login.html", "auth/_login_form.html", status=status, form=form)
 
 
+def _start_session(user) -> None:
+    session["sid"] = sessions.start(user, request.user_agent.string)
+    login_user(user)
+    session.permanent = True
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
+    sessions.end(session.get("sid"))
     logout_user()
     session.clear()
     flash("Je bent uitgelogd.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/sessions/end-all", methods=["POST"])
+@login_required
+def end_all_sessions():
+    count = sessions.end_all(current_user)
+    audit.record(current_user, "sessions_ended", current_user, detail=f"{count} sessies")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Je bent op alle apparaten uitgelogd.", "success")
     return redirect(url_for("auth.login"))
 
 
@@ -63,7 +82,7 @@ def password():
         else:
             # Other sessions are now stale; keep this one by logging in with the new version.
             session.clear()
-            login_user(current_user._get_current_object())
+            _start_session(current_user._get_current_object())
             flash("Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd.", "success")
             return redirect(url_for("main.account"))
     status = 422 if request.method == "POST" else 200
@@ -74,7 +93,6 @@ def password():
 def set_password(token):
     from app.auth.reset import user_for_token
     from app.auth.services import set_password as store_password
-    from app.extensions import db
 
     user = user_for_token(token)
     if user is None:
@@ -82,6 +100,7 @@ def set_password(token):
     form = SetPasswordForm()
     if form.validate_on_submit():
         store_password(user, form.new.data)
+        audit.record(user, "password_set_by_link", user)
         db.session.commit()
         logout_user()
         session.clear()

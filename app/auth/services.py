@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 
 from app import audit
+from app.auth import sessions
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
 from app.extensions import db
 from app.models import ROLES, Function, Region, User, UserFunction, UserRole
@@ -56,8 +57,10 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def set_password(user: User, password: str) -> None:
+    """New password: every session of this user ends (the caller commits)."""
     user.password_hash = hash_password(password)
     user.session_version += 1
+    sessions.end_all(user, commit=False)
 
 
 def create_user(email: str, name: str, roles: list[str], function_codes: list[str],
@@ -105,6 +108,7 @@ def set_active(user: User, active: bool, actor=None) -> None:
     user.active = active
     user.deactivated_at = None if active else utcnow()
     user.session_version += 1
+    sessions.end_all(user, commit=False)
     audit.record(actor, "user_activated" if active else "user_deactivated", user)
     db.session.commit()
 

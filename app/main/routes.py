@@ -2,7 +2,7 @@
 from datetime import date
 from pathlib import Path
 
-from flask import Response, current_app, redirect, render_template, url_for
+from flask import Response, current_app, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
@@ -37,7 +37,11 @@ def _offline_urls(cards) -> list[str]:
 @bp.route("/account")
 @login_required
 def account():
-    return render("main/account.html")
+    from app.auth import sessions
+
+    this = sessions.current(current_user.id, session.get("sid"))
+    return render("main/account.html", sessions=sessions.active(current_user), this_session_id=this and this.id,
+                  device=sessions.device)
 
 
 @bp.route("/toegankelijkheid")

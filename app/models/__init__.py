@@ -15,6 +15,7 @@ from app.models.core import (  # noqa: F401
     User,
     UserFunction,
     UserRole,
+    UserSession,
     ROLES,
 )
 from app.models.portfolio import ENTRY_KINDS, PortfolioEntry  # noqa: F401,E402

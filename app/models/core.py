@@ -192,6 +192,18 @@ class DutyPeriod(db.Model):
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class UserSession(db.Model):
+    """A login on one device; the cookie holds a random key whose SHA-256 is `key_hash`."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    ended_at: Mapped[datetime | None]
+
+
 class AuditLog(db.Model):
     """Who did what to which object, when: logins and every admin or coordinator change."""
 

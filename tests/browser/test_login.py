@@ -19,3 +19,16 @@ def test_wrong_password_moves_focus_to_error_summary(phone):
     phone.get_by_label("Wachtwoord", exact=True).fill("verkeerd")
     phone.get_by_role("button", name="Inloggen").click()
     expect(phone.get_by_role("alert")).to_contain_text("E-mailadres of wachtwoord klopt niet.")
+
+
+def test_account_lists_this_device_and_logs_out_everywhere(phone):
+    phone.login("functionaris@demo.paraat.nl")
+    phone.goto("/account")
+    sessions = phone.get_by_role("list", name="Ingelogde apparaten")
+    expect(sessions).to_contain_text("(dit apparaat)")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.get_by_role("button", name="Uitloggen op alle apparaten").click()
+    expect(phone.get_by_text("Je bent op alle apparaten uitgelogd.")).to_be_visible()
+    phone.goto("/account")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Inloggen")
+    assert phone.js_errors == []
