@@ -23,7 +23,7 @@ MIN_TEXT_WIDTH = 18    # a segment narrower than this shows no number
 # 3:1 contrast with white (WCAG 1.4.11); the numbers on them are white.
 STATUS_SERIES = [
     ("done", "Op norm", "#1a6b2f"),
-    ("at_risk", "Risico", "#8a4b00"),
+    ("at_risk", "Let op", "#8a4b00"),
     ("behind", "Achter", "#a3161c"),
 ]
 DEMAND_SUPPLY_SERIES = [
@@ -146,6 +146,6 @@ def describe_statuses(rows: list[tuple[str, dict]]) -> str:
     """A one-paragraph text alternative: per row the three counts, in words."""
     parts = []
     for label, values in rows:
-        parts.append(f"{label}: {values.get('done', 0)} op norm, {values.get('at_risk', 0)} risico, "
+        parts.append(f"{label}: {values.get('done', 0)} op norm, {values.get('at_risk', 0)} let op, "
                      f"{values.get('behind', 0)} achter")
     return "; ".join(parts) + "." if parts else "Geen gegevens."

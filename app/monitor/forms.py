@@ -1,9 +1,10 @@
 """Monitoring forms: link an activity that took place to an organisation-level obligation."""
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import Length
 
-from app.monitor.services import NOTE_MAX
+from app.monitor.obligations import NOTE_MAX
 
 
 def _int_or_zero(value) -> int:
@@ -19,3 +20,9 @@ class FulfilmentForm(FlaskForm):
     note = TextAreaField("Toelichting (optioneel)", description="Bijvoorbeeld welk scenario, welke gemeente of partner.",
                          validators=[Length(max=NOTE_MAX, message=f"Gebruik hoogstens {NOTE_MAX} tekens.")])
     covers_all = BooleanField("Hiermee is de verplichting helemaal voldaan", default=True)
+
+
+class RosterForm(FlaskForm):
+    roster = FileField("Piketrooster (CSV)", description="Kolommen e-mail;begin;eind, zoals Excel met Nederlandse "
+                       "instellingen opslaat; datums als 2026-05-04 of 4-5-2026.",
+                       validators=[FileRequired("Kies een CSV-bestand.")], render_kw={"accept": ".csv,text/csv"})

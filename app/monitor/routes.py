@@ -12,9 +12,11 @@ from flask_login import current_user
 from app.auth.permissions import role_required
 from app.extensions import db
 from app.models import Function
-from app.monitor import bp, charts, services
+from app.monitor import bp, charts, obligations, status, views
 from app.monitor.export import csv_response
-from app.monitor.forms import FulfilmentForm
+from app.monitor.forms import FulfilmentForm, RosterForm
+from app.norms.roster import RosterError, import_roster, roster_overview
+from app.norms.services import PLAN_RULES, STATUS_RULES
 from app.web import render
 
 ROLES = ("coordinator", "admin")
@@ -29,7 +31,7 @@ def _now() -> datetime:
 
 
 def _year(now: datetime) -> int:
-    return services.parse_year(request.args.get("year"), now.date())
+    return status.parse_year(request.args.get("year"), now.date())
 
 
 def _function(code: str) -> Function:
@@ -40,26 +42,27 @@ def _function(code: str) -> Function:
 
 
 def _person(person_id: int):
-    person = services.person_in_region(current_user, person_id)
+    person = views.person_in_region(current_user, person_id)
     if person is None:
         # Someone else's person id in a URL: refuse and keep a trace of the attempt.
-        services.log_view(current_user, None, "monitor_view_person_refused", detail=f"user {person_id}")
+        views.log_view(current_user, None, "monitor_view_person_refused", detail=f"user {person_id}")
         abort(404)
     return person
 
 
 def _system_context(now: datetime, year: int) -> dict:
     region_id = current_user.region_id
-    functions = services.overview(region_id, year, now.date())
+    functions = status.overview(region_id, year, now.date())
     function_charts = {}
     for fo in functions:
-        rows = [(s.kind_name, {k: s.counts[k] for k in services.STATUSES}) for s in fo.norms if s.counted]
+        rows = [(s.kind_name, {k: s.counts[k] for k in status.STATUSES}) for s in fo.norms if s.counted]
         function_charts[fo.function.id] = charts.bar_chart(
             f"chart-{fo.function.code.lower()}", f"{fo.function.code}: mensen per norm in {year}",
             charts.describe_statuses(rows), rows)
-    return dict(year=year, years=services.years(region_id, now.date()),
-                on=services.reference_date(year, now.date()), functions=functions, charts=function_charts,
-                obligations=services.obligations(region_id, year, now), labels=services.STATUS_LABELS)
+    return dict(year=year, years=status.years(region_id, now.date()),
+                on=status.reference_date(year, now.date()), functions=functions, charts=function_charts,
+                obligations=obligations.obligations(region_id, year, now), labels=status.STATUS_LABELS,
+                rules=status.Thresholds.of(current_user.region).rules(), rating_labels=status.RATING_LABELS)
 
 
 @bp.route("/monitor")
@@ -74,7 +77,7 @@ def index():
 def index_csv():
     now = _now()
     year = _year(now)
-    functions = services.overview(current_user.region_id, year, now.date())
+    functions = status.overview(current_user.region_id, year, now.date())
     rows = []
     for fo in functions:
         overall = fo.overall
@@ -85,27 +88,27 @@ def index_csv():
                          len(fo.people), s.counts["done"], s.counts["at_risk"], s.counts["behind"],
                          "" if s.counted else "Ter informatie"])
     return csv_response(f"paraat-monitor-{year}", [
-        "Jaar", "Functie", "Functienaam", "Sleutelfunctie", "Norm", "Periode", "Mensen", "Op norm", "Risico",
+        "Jaar", "Functie", "Functienaam", "Sleutelfunctie", "Norm", "Periode", "Mensen", "Op norm", "Let op",
         "Achter", "Oordeel"], rows)
 
 
 def _function_context(function: Function, now: datetime, year: int, sort: str) -> dict:
     region_id = current_user.region_id
-    found = services.overview(region_id, year, now.date(), function_id=function.id)
+    found = status.overview(region_id, year, now.date(), function_id=function.id)
     fo = found[0] if found else None
-    people = services.sort_people(fo.people, sort) if fo else []
-    upcoming = (services.next_activities(region_id, function.id, services.needed_kinds(fo, year), now)
+    people = status.sort_people(fo.people, sort) if fo else []
+    upcoming = (views.next_activities(region_id, function.id, views.needed_kinds(fo, year), now)
                 if fo and year == now.year else {})
-    supply = services.demand_supply(region_id, function.id, year)
+    supply = views.demand_supply(region_id, function.id, year)
     ds_rows = [(d.name, {"demand": d.demand, "supply": d.seats}) for d in supply]
     ds_chart = charts.bar_chart(
         f"chart-ds-{function.code.lower()}", f"{function.code}: vraag en aanbod per competentie in {year}",
         "; ".join(f"{d.name}: {d.demand} gekozen, {d.seats} plaatsen in {d.activities} activiteiten"
                   for d in supply) or "Geen gegevens.",
         ds_rows, series=charts.DEMAND_SUPPLY_SERIES, stacked=False, hatched=set())
-    return dict(function=function, fo=fo, people=people, sort=sort, sorts=services.SORTS, year=year,
-                years=services.years(region_id, now.date()), on=services.reference_date(year, now.date()),
-                upcoming=upcoming, supply=supply, ds_chart=ds_chart, labels=services.STATUS_LABELS)
+    return dict(function=function, fo=fo, people=people, sort=sort, sorts=status.SORTS, year=year,
+                years=status.years(region_id, now.date()), on=status.reference_date(year, now.date()),
+                upcoming=upcoming, supply=supply, ds_chart=ds_chart, labels=status.STATUS_LABELS)
 
 
 @bp.route("/monitor/functions/<code>")
@@ -113,7 +116,7 @@ def _function_context(function: Function, now: datetime, year: int, sort: str) -
 def function(code):
     function = _function(code)
     now = _now()
-    sort = request.args.get("sort") if request.args.get("sort") in services.SORTS else "status"
+    sort = request.args.get("sort") if request.args.get("sort") in status.SORTS else "status"
     return render("monitor/function.html", "monitor/_function.html",
                   **_function_context(function, now, _year(now), sort))
 
@@ -132,7 +135,7 @@ def function_csv(code):
     for p in ctx["people"]:
         next_titles = [f"{a.title} ({a.starts_at:%Y-%m-%d})" for k, a in ctx["upcoming"].items() if k in p.missing]
         rows.append([p.name, p.overall_label]
-                    + [services.STATUS_LABELS.get(p.statuses.get(s.kind), "") for s in norms]
+                    + [status.STATUS_LABELS.get(p.statuses.get(s.kind), "") for s in norms]
                     + [p.total_missing, " | ".join(next_titles)])
     return csv_response(f"paraat-monitor-{function.code}-{year}", header, rows)
 
@@ -143,11 +146,11 @@ def person(person_id):
     person = _person(person_id)
     now = _now()
     year = _year(now)
-    detail = services.person_detail(person, year, now.date())
-    services.log_view(current_user, person, detail=f"jaar {year}")
+    detail = views.person_detail(person, year, now.date())
+    views.log_view(current_user, person, detail=f"jaar {year}")
     return render("monitor/person.html", "monitor/_person.html", d=detail, year=year,
-                  years=services.years(current_user.region_id, now.date()),
-                  registration_labels=services.REGISTRATION_LABELS)
+                  years=status.years(current_user.region_id, now.date()),
+                  registration_labels=views.REGISTRATION_LABELS)
 
 
 @bp.route("/monitor/people/<int:person_id>.csv")
@@ -156,8 +159,8 @@ def person_csv(person_id):
     person = _person(person_id)
     now = _now()
     year = _year(now)
-    d = services.person_detail(person, year, now.date())
-    services.log_view(current_user, person, "monitor_export_person", detail=f"jaar {year}")
+    d = views.person_detail(person, year, now.date())
+    views.log_view(current_user, person, "monitor_export_person", detail=f"jaar {year}")
     rows = []
     for s in d.norms:
         rows.append(["Norm", f"{s.function_code} — {s.kind_name} ({s.period_label})", s.deadline,
@@ -169,7 +172,7 @@ def person_csv(person_id):
         rows.append(["Competentie", c.name, None, c.status, c.level])
     for activity, reg in d.attendance:
         rows.append(["Activiteit", activity.title, activity.starts_at.date(),
-                     services.REGISTRATION_LABELS.get(reg.status, reg.status), activity.kind])
+                     views.REGISTRATION_LABELS.get(reg.status, reg.status), activity.kind])
     for label, n in d.entry_counts:
         rows.append(["Portfolio (aantal)", label, None, "", n])
     for s in d.shared:
@@ -181,14 +184,14 @@ def person_csv(person_id):
 
 def _learning_context(now: datetime, year: int) -> dict:
     region_id = current_user.region_id
-    quizzes = services.quizzes_with_people(region_id)
+    quizzes = views.quizzes_with_people(region_id)
     slug = request.args.get("quiz")
     if slug not in {q[0] for q in quizzes}:
         slug = None
-    stats, minimum = services.item_statistics(slug, region_id) if slug else ([], None)
+    stats, minimum = views.item_statistics(slug, region_id) if slug else ([], None)
     if minimum is None:
         from app.quizzes.statistics import MIN_PEOPLE_FOR_STATISTICS as minimum
-    reach = services.learning_reach(region_id, year)
+    reach = views.learning_reach(region_id, year)
     reach_chart = charts.bar_chart(
         "chart-reach", f"Bereik van microlearnings per functie in {year}",
         "; ".join(f"{r.function.code}: {r.readers} van {r.people} lazen minstens één module" for r in reach)
@@ -196,8 +199,8 @@ def _learning_context(now: datetime, year: int) -> dict:
         [(r.function.code, {"readers": r.readers, "others": r.people - r.readers}) for r in reach],
         series=[("readers", "Las minstens één module", "#0b4f6c"), ("others", "Nog niet", "#6b7780")],
         hatched=set())
-    return dict(year=year, years=services.years(region_id, now.date()), reach=reach, reach_chart=reach_chart,
-                modules=services.module_reach(region_id, year), quizzes=quizzes, quiz=slug, stats=stats,
+    return dict(year=year, years=status.years(region_id, now.date()), reach=reach, reach_chart=reach_chart,
+                modules=views.module_reach(region_id, year), quizzes=quizzes, quiz=slug, stats=stats,
                 minimum=minimum)
 
 
@@ -216,12 +219,12 @@ def learning_csv():
     year = _year(now)
     region_id = current_user.region_id
     rows = []
-    for r in services.learning_reach(region_id, year):
+    for r in views.learning_reach(region_id, year):
         rows.append(["Bereik per functie", r.function.code, r.function.name, r.people, r.readers, r.reads,
                      r.percent, "", ""])
-    for slug, title, readers in services.module_reach(region_id, year):
+    for slug, title, readers in views.module_reach(region_id, year):
         rows.append(["Module", slug, title, "", readers, "", "", "", ""])
-    for slug, title, people in services.quizzes_with_people(region_id):
+    for slug, title, people in views.quizzes_with_people(region_id):
         for item in item_statistics(slug, region_id=region_id):
             if not item.shown:
                 continue  # below the minimum group size nothing is reported
@@ -239,56 +242,85 @@ def report():
     now = _now()
     year = _year(now)
     region_id = current_user.region_id
-    return render("monitor/report.html", "monitor/_report.html", year=year, years=services.years(region_id, now.date()),
-                  on=services.reference_date(year, now.date()), region=current_user.region,
-                  functions=services.overview(region_id, year, now.date()),
-                  obligations=services.obligations(region_id, year, now),
-                  rules=services.RATING_RULES, rating_labels=services.RATING_LABELS,
-                  status_rules=_status_rules(), generated=now)
-
-
-def _status_rules():
-    from app.norms.services import STATUS_RULES
-    return STATUS_RULES
+    return render("monitor/report.html", "monitor/_report.html", year=year, years=status.years(region_id, now.date()),
+                  on=status.reference_date(year, now.date()), region=current_user.region,
+                  functions=status.overview(region_id, year, now.date(), shares=True),
+                  obligations=obligations.obligations(region_id, year, now),
+                  rules=status.Thresholds.of(current_user.region).rules(), rating_labels=status.RATING_LABELS,
+                  status_rules=STATUS_RULES, plan_rules=PLAN_RULES, generated=now)
 
 
 @bp.route("/monitor/obligations/<int:obligation_id>", methods=["GET", "POST"])
 @role_required(*ROLES)
 def obligation(obligation_id):
     region_id = current_user.region_id
-    item = services.obligation_in_region(region_id, obligation_id)
+    item = obligations.obligation_in_region(region_id, obligation_id)
     if item is None:
         abort(404)
     now = _now()
-    year = services.parse_year(request.values.get("year"), now.date())
+    year = status.parse_year(request.values.get("year"), now.date())
     form = FulfilmentForm()
-    activities = services.linkable_activities(region_id, year, now)
+    activities = obligations.linkable_activities(region_id, year, now)
     form.activity_id.choices = [(0, "Kies een activiteit")] + [
         (a.id, f"{a.starts_at:%d-%m-%Y} — {a.title}") for a in activities]
     if form.validate_on_submit():
         try:
-            services.link_activity(current_user, item, year, form.activity_id.data, form.note.data or "",
-                                   form.covers_all.data, now)
-        except services.MonitorError as exc:
+            obligations.link_activity(current_user, item, year, form.activity_id.data, form.note.data or "",
+                                      form.covers_all.data, now)
+        except obligations.MonitorError as exc:
             db.session.rollback()
             form.activity_id.errors = list(form.activity_id.errors) + [str(exc)]
         else:
             flash("Activiteit gekoppeld aan de verplichting.", "success")
             return redirect(url_for("monitor.obligation", obligation_id=item.id, year=year))
-    status = next(s for s in services.obligations(region_id, year, now) if s.obligation.id == item.id)
+    found = next(s for s in obligations.obligations(region_id, year, now) if s.obligation.id == item.id)
     return render("monitor/obligation.html", "monitor/_obligation.html",
                   status=422 if request.method == "POST" else 200,
-                  item=item, s=status, form=form, year=year, years=services.years(region_id, now.date()),
+                  item=item, s=found, form=form, year=year, years=status.years(region_id, now.date()),
                   has_activities=bool(activities))
 
 
 @bp.route("/monitor/fulfilments/<int:fulfilment_id>/delete", methods=["POST"])
 @role_required(*ROLES)
 def unlink(fulfilment_id):
-    link = services.fulfilment_in_region(current_user.region_id, fulfilment_id)
+    link = obligations.fulfilment_in_region(current_user.region_id, fulfilment_id)
     if link is None:
         abort(404)
     obligation_id, year = link.obligation_id, link.year
-    services.unlink(current_user, link)
+    obligations.unlink(current_user, link)
     flash("Koppeling verwijderd.", "success")
     return redirect(url_for("monitor.obligation", obligation_id=obligation_id, year=year))
+
+
+ROSTER_MAX_BYTES = 1_000_000
+
+
+@bp.route("/monitor/roster", methods=["GET", "POST"])
+@role_required(*ROLES)
+def roster():
+    """The piket roster: a coordinator uploads duty periods (CSV e-mail;begin;eind) for the region."""
+    form = RosterForm()
+    problems, result = [], None
+    if form.validate_on_submit():
+        data = form.roster.data.read(ROSTER_MAX_BYTES + 1)
+        try:
+            if len(data) > ROSTER_MAX_BYTES:
+                raise RosterError([f"{form.roster.data.filename}:0: het bestand is groter dan 1 MB."])
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise RosterError([f"{form.roster.data.filename}:0: sla het bestand op als CSV UTF-8."]) from None
+            result = import_roster(text, form.roster.data.filename or "rooster.csv", current_user.region_id,
+                                   actor=current_user)
+        except RosterError as exc:
+            db.session.rollback()
+            problems = exc.problems
+        else:
+            db.session.commit()
+            flash(f"Rooster ingelezen: {result.added} dienstperiode(s) toegevoegd, {result.existing} al bekend.",
+                  "success")
+            return redirect(url_for("monitor.roster"))
+    return render("monitor/roster.html", "monitor/_roster.html",
+                  status=422 if request.method == "POST" else 200, form=form, problems=problems,
+                  periods=roster_overview(current_user.region_id, _now().date()))
+

@@ -1,66 +1,64 @@
 """Norm progress: per function and activity kind, what is done, what is planned, and what is missing.
 
-One service for the plan page, registration priority (`deficits`) and monitoring (`deficits_bulk`).
-
-Periods (the norm of the region for today's year is used; when that year has no norms, the latest
-earlier year that has them):
-- once: ever, any year; per_year: the calendar year; per_two_years: this and the previous calendar
-  year; every_weeks N: rolling — the next briefing is due N weeks after the last one, across New Year;
-  when_on_duty and a count of None ("doorlopend") are informational and never behind.
-- competence: done when the plan of the year has at least one approved chosen competency.
-
-Status of a counted norm (STATUS_RULES below is the text the plan page shows):
-- done: the required number is reached in the period (rolling: the deadline has not passed;
-  with `or_when_on_duty` and on duty for that function: satisfied by duty, "voldaan via piket").
-- behind: not reached, the registered (planned) activities in the rest of the period do not make up
-  the difference, and the elapsed share of the period is larger than (done + 1) / (required + 1)
-  — e.g. 0 of 2 after a third of the year, 1 of 2 after two thirds, 0 of 1 after half the period
-  (once: not done and nothing planned; rolling: the deadline has passed or never attended).
-- at_risk: not reached yet, but reachable: planned activities cover what is missing, or the pace
-  above still holds (rolling: the deadline is within 14 days and no briefing is planned before it).
-- info: informational only (when on duty, doorlopend).
+The rules themselves live in `app/norms/rules.py` (one implementation, no database); this module
+gathers the facts they need from the database and presents the outcome:
+- `progress(user)` for the start page, `/plan`, the portfolio and the coordinator's person page;
+- `deficits(user)` and `deficits_bulk(user_ids, year)` for registration priority (CONTRACT section 5);
+- `outcomes_bulk(...)` for monitoring: the same facts for a whole region in a fixed number of queries.
+The norm of the region for today's year is used; when that year has no norms, the latest earlier year.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func
 from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
-from app.models import ActivityKind, Function, Norm, PortfolioEntry, User, UserFunction
+from app.models import (Activity, DevelopmentPlan, DutyPeriod, Function, Norm, PlanCompetency, PortfolioEntry,
+                        User, UserFunction)
+from app.norms import rules
 from app.norms.planned import Planned, planned_for
+from app.norms.rules import Facts, Outcome, Rule
 
 STATUS_LABELS = {"done": "Gehaald", "at_risk": "Let op", "behind": "Achter", "info": "Ter informatie"}
+REGION_RULE = "regel van de regio"
 STATUS_RULES = [
-    ("done", "Gehaald: je hebt het vereiste aantal in de periode gedaan (briefing: je volgende briefing "
-             "is nog niet te laat, of je bent in piket)."),
+    ("done", "Gehaald: je hebt het vereiste aantal in de periode gedaan (briefing en andere doorlopende normen: "
+             "je volgende is nog niet te laat; piket: je ging in elke dienst naar de briefing)."),
     ("at_risk", "Let op: nog niet gehaald, maar nog haalbaar — je bent ingeschreven voor genoeg activiteiten, "
                 "of er is nog genoeg tijd over (briefing: de uiterste datum valt binnen 14 dagen en je bent "
-                "nog niet ingeschreven)."),
+                "nog niet ingeschreven; 1x per 2 jaar: binnen 3 maanden)."),
     ("behind", "Achter: nog niet gehaald, je inschrijvingen zijn niet genoeg, en er is al te veel van de periode "
-               "voorbij: bij 0 van 2 na een derde van de periode, bij 1 van 2 na twee derde, bij 0 van 1 na de "
-               "helft (eenmalig: nog niet gedaan en niet ingeschreven; briefing: de uiterste datum is voorbij)."),
+               "voorbij (eenmalig: nog niet gedaan en niet ingeschreven; briefing: de uiterste datum is voorbij; "
+               "piket: in een dienst was je niet bij de briefing)."),
+    ("pace", "Wanneer een jaarnorm te laat is, is een regel van de regio, niet van het beleid: achter als er meer "
+             "van het jaar voorbij is dan (gedaan + 1) / (vereist + 1) — bij 0 van 2 na een derde van het jaar, "
+             "bij 1 van 2 na twee derde, bij 0 van 1 na de helft."),
 ]
-PERIOD_LABELS = {"once": "eenmalig", "per_year": "per jaar", "per_two_years": "per twee jaar",
+# Extra lines on /plan: what the policy says and where Paraat decides (regel van de regio).
+PLAN_RULES = [
+    "Briefing \"1x per 5 weken of bij dienst\": sta je in het piketrooster, dan ga je in elke dienstperiode naar "
+    "de briefing (\"voor piket-functies: wanneer je dienst hebt\", beleidsplan hoofdstuk 5). In het rooster staan "
+    "telt niet als aanwezig. Mis je de briefing in een dienst, dan sta je achter tot je in een latere dienst "
+    "weer gaat; een dienst waarin de regio geen briefing hield, telt niet mee. Zonder dienstperiodes geldt "
+    "1x per 5 weken.",
+    "\"1x per 2 jaar\" is doorlopend, zoals een geldigheidsduur: minstens één in de laatste 24 maanden; de "
+    "volgende moet twee jaar na de vorige.",
+    "Nieuw in een functie (regel van de regio): je raakt op een norm pas achter als de periode van die norm "
+    "sinds je start voorbij is (briefing: 5 weken, jaarnorm: een jaar); een jaarnorm telt naar rato van het deel "
+    "van het jaar na je start, naar boven afgerond. Eenmalige normen (zoals ICR) zijn de instapeis.",
+    "Eén waarneming collega telt voor allebei: voor wie waarneemt en voor wie wordt waargenomen (\"collega's "
+    "nemen elkaar waar\"; dat beide meetellen is een regel van de regio).",
+    "Normen zonder aantal zijn doorlopend en nooit achter. \"7x 4 uur vanuit tafelbezetting\" (CaCo) heeft in "
+    "het beleid geen periode: ter informatie, per jaar gelezen (regel van de regio).",
+]
+PERIOD_LABELS = {"once": "eenmalig", "per_year": "per jaar", "per_two_years": "1x per 2 jaar (doorlopend)",
                  "every_weeks": "elke {weeks} weken", "when_on_duty": "bij dienst"}
-ROLLING_WARNING_DAYS = 14
-# Dutch nouns (singular, plural) for forecasts; anything else is an "activiteit".
-NOUNS = {
-    "multi_exercise": ("oefening", "oefeningen"), "system_exercise": ("oefening", "oefeningen"),
-    "startup_exercise": ("opstartoefening", "opstartoefeningen"),
-    "table_exercise_4h": ("oefening", "oefeningen"), "ops_briefing": ("briefing", "briefings"),
-    "knowledge_day": ("kennisdag", "kennisdagen"), "peer_observation": ("waarneming", "waarnemingen"),
-    "masterclass": ("masterclass", "masterclasses"), "council_training": ("training", "trainingen"),
-    "icr": ("opleiding", "opleidingen"), "icr_comm": ("opleiding", "opleidingen"),
-    "crisis_competence_scan": ("scan", "scans"), "competence": ("competentie", "competenties"),
-}
-
-
-def noun(kind: str, n: int) -> str:
-    single, plural = NOUNS.get(kind, ("activiteit", "activiteiten"))
-    return single if n == 1 else plural
+noun = rules.noun
 
 
 @dataclass
@@ -79,13 +77,23 @@ class NormStatus:
     planned: list[Planned] = field(default_factory=list)
     start: date | None = None
     end: date | None = None
-    deadline: date | None = None                       # rolling norm: next briefing due by
-    via_duty: bool = False
+    deadline: date | None = None                       # rolling norm: next due by; piket: end of the duty
     missing: int = 0                                   # how many more are needed now (deficit)
+    reason: str = ""
+    regional: bool = False                             # decided by a rule of the region
+    duty: tuple[date, date] | None = None
 
     @property
     def status_label(self) -> str:
-        return "Voldaan via piket" if self.via_duty else STATUS_LABELS[self.status]
+        return STATUS_LABELS[self.status]
+
+    @property
+    def deadline_label(self) -> str:
+        if self.reason.startswith("duty"):
+            return "Dienst tot en met"
+        if self.reason == "newcomer":
+            return "Nieuw in de functie tot"
+        return "Volgende uiterlijk"
 
 
 def norm_year(region_id: int, year: int) -> int | None:
@@ -94,7 +102,7 @@ def norm_year(region_id: int, year: int) -> int | None:
         Norm.region_id == region_id, Norm.year <= year))
 
 
-def _norms_for(region_id: int, year: int, function_ids) -> list[Norm]:
+def norms_for(region_id: int, year: int, function_ids) -> list[Norm]:
     used = norm_year(region_id, year)
     if used is None or not function_ids:
         return []
@@ -105,84 +113,60 @@ def _norms_for(region_id: int, year: int, function_ids) -> list[Norm]:
         .order_by(Function.code, Norm.id)).all()
 
 
-def period_bounds(period: str, today: date) -> tuple[date | None, date | None]:
-    if period == "per_year":
-        return date(today.year, 1, 1), date(today.year, 12, 31)
-    if period == "per_two_years":
-        return date(today.year - 1, 1, 1), date(today.year, 12, 31)
-    return None, None
+def held_briefings(region_id: int, start: date, today: date) -> tuple[date, ...] | None:
+    """Days the region held an operational briefing (from its activities); None when it records none
+    at all, so a duty period is then never skipped for want of a briefing."""
+    found = db.session.scalars(db.select(Activity.starts_at).where(
+        Activity.region_id == region_id, Activity.kind == "ops_briefing", Activity.cancelled_at.is_(None),
+        Activity.starts_at >= datetime.combine(start, datetime.min.time()),
+        Activity.starts_at < datetime.combine(today + timedelta(days=1), datetime.min.time()))
+        .order_by(Activity.starts_at)).all()
+    return tuple(_as_date(d) for d in found) or None
 
 
-def _elapsed_share(start: date, end: date, today: date) -> float:
-    return min(1.0, ((today - start).days + 1) / ((end - start).days + 1))
+def duty_periods(user_ids, since: date) -> dict[int, tuple[tuple[date, date], ...]]:
+    """Duty periods ending on or after `since`, per person, in order."""
+    found: dict[int, list] = defaultdict(list)
+    for user_id, start, end in db.session.execute(
+            db.select(DutyPeriod.user_id, DutyPeriod.start, DutyPeriod.end)
+            .where(DutyPeriod.user_id.in_(user_ids), DutyPeriod.end >= since)
+            .order_by(DutyPeriod.user_id, DutyPeriod.start, DutyPeriod.end)):
+        found[user_id].append((_as_date(start), _as_date(end)))
+    return {uid: tuple(periods) for uid, periods in found.items()}
 
 
-def evaluate(norm: Norm, today: date, *, done: int, last: date | None, on_duty: bool,
-             planned: list[Planned] | None = None) -> tuple[str, int, str, date | None, bool]:
-    """The rules, on numbers only (so per-person and bulk calculations agree).
-
-    `done`: evidence in the period up to today; `last`: latest evidence ever (rolling norms).
-    Returns (status, missing, forecast, deadline, via_duty).
-    """
-    kind = norm.activity_kind.code
-    planned = planned or []
-    if norm.period == "when_on_duty":
-        text = ("Je bent in piket: ga naar de briefing tijdens je dienst." if on_duty
-                else "Geldt alleen als je dienst hebt.")
-        return "info", 0, text, None, False
-    if norm.period == "every_weeks":
-        if norm.or_when_on_duty and on_duty:
-            return "done", 0, "Voldaan via piket: je gaat naar de briefing als je dienst hebt.", None, True
-        weeks = norm.weeks or 5
-        if last is None:
-            if planned:
-                return ("at_risk", 1, f"Je bent ingeschreven voor de briefing van {_d(planned[0].on)}; "
-                        "daarmee start je op schema.", None, False)
-            return "behind", 1, "Je hebt nog geen briefing bijgewoond. Ga naar de eerstvolgende briefing.", None, False
-        deadline = last + timedelta(weeks=weeks)
-        if deadline < today:
-            return ("behind", 1, f"Je volgende briefing was uiterlijk {_d(deadline)}. "
-                    "Ga naar de eerstvolgende briefing.", deadline, False)
-        if (deadline - today).days <= ROLLING_WARNING_DAYS and not any(p.on <= deadline for p in planned):
-            return ("at_risk", 0, f"Ga uiterlijk {_d(deadline)} naar een briefing; je bent nog niet ingeschreven.",
-                    deadline, False)
-        return "done", 0, f"Je volgende briefing moet uiterlijk {_d(deadline)} zijn.", deadline, False
-    if norm.count is None:
-        return "info", 0, "Doorlopend: er is geen aantal vastgesteld.", None, False
-    required = norm.count
-    if done >= required:
-        if kind == "competence":
-            return "done", 0, f"Gehaald: je werkt aan {done} {noun(kind, done)} uit je ontwikkelplan.", None, False
-        return "done", 0, f"Norm gehaald: {done} van {required}.", None, False
-    missing = required - done
-    n_planned = len(planned)
-    start, end = period_bounds(norm.period, today)
-    if kind == "competence":
-        text = "Kies in je ontwikkelplan minstens één crisiscompetentie."
-    elif n_planned >= missing:
-        return ("at_risk", missing, f"Met de {n_planned} {noun(kind, n_planned)} waarvoor je bent ingeschreven "
-                "haal je de norm.", None, False)
-    else:
-        still = missing - n_planned
-        by = f" vóór {_d(end)}" if end else ""
-        text = (f"Met de {n_planned} {noun(kind, n_planned)} waarvoor je bent ingeschreven heb je er nog "
-                f"{still} nodig{by}." if n_planned else f"Nog {still} {noun(kind, still)} nodig{by}.")
-    if start is None:  # once: nothing left to wait for
-        return "behind", missing, text, None, False
-    behind = _elapsed_share(start, end, today) > (done + 1) / (required + 1)
-    return ("behind" if behind else "at_risk"), missing, text, None, False
+def _as_date(value):
+    if isinstance(value, str):  # SQLite returns dates (and max() of them) as text
+        return date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        return value.date()
+    return value
 
 
-def _d(d: date) -> str:
-    from flask_babel import format_date
-    return format_date(d, "d MMMM yyyy")
+def _status(norm: Norm, outcome: Outcome, **extra) -> NormStatus:
+    rule = Rule.of(norm)
+    return NormStatus(
+        function_code=norm.function.code, function_name=norm.function.name, kind=rule.kind,
+        kind_name=norm.activity_kind.name, period=norm.period,
+        period_label=PERIOD_LABELS[norm.period].format(weeks=norm.weeks),
+        required=outcome.required if outcome.required is not None else norm.count, done=outcome.done,
+        status=outcome.status, forecast=rules.explain(rule, outcome), start=outcome.start, end=outcome.end,
+        deadline=outcome.due, missing=outcome.missing, reason=outcome.reason, regional=outcome.regional,
+        duty=outcome.duty, **extra)
+
+
+def facts_of(dates: list[date], today: date, **known) -> Facts:
+    """Facts from every evidence date of one kind (ascending, none after today) and what else is known."""
+    first = rules.lookback_start(today)
+    return Facts(ever=len(dates), in_year=sum(1 for d in dates if d.year == today.year),
+                 last=dates[-1] if dates else None, dates=tuple(d for d in dates if d >= first), **known)
 
 
 def progress(user: User, today: date | None = None, planned: list[Planned] | None = None) -> list[NormStatus]:
     """Status of every norm of every function the user holds, for today's year."""
     today = today or date.today()
     rows = {r.function_id: r for r in user.function_rows}
-    norms = _norms_for(user.region_id, today.year, rows.keys())
+    norms = norms_for(user.region_id, today.year, rows.keys())
     if not norms:
         return []
     kinds = {n.activity_kind.code for n in norms}
@@ -190,42 +174,37 @@ def progress(user: User, today: date | None = None, planned: list[Planned] | Non
         db.select(PortfolioEntry).where(PortfolioEntry.user_id == user.id,
                                         PortfolioEntry.activity_kind.in_(kinds),
                                         PortfolioEntry.occurred_on <= today)
-        .order_by(PortfolioEntry.occurred_on.desc(), PortfolioEntry.id.desc())).all()
+        .order_by(PortfolioEntry.occurred_on, PortfolioEntry.id)).all()
     chosen = _approved_competencies(user, today.year) if "competence" in kinds else []
     if planned is None:
-        horizon = max((period_bounds(n.period, today)[1] or today for n in norms), default=today)
-        planned = planned_for(user, today, max(horizon, today + timedelta(weeks=10)))
+        planned = planned_for(user, today, rules._add_years(today, 2))
+    first = rules.lookback_start(today)
+    piket = any(n.period == "every_weeks" and n.or_when_on_duty for n in norms)
+    duty = duty_periods([user.id], first).get(user.id, ()) if piket else ()
+    held = held_briefings(user.region_id, first, today) if duty else None
     result = []
     for norm in norms:
-        kind = norm.activity_kind.code
-        start, end = period_bounds(norm.period, today)
-        mine = [e for e in entries if e.activity_kind == kind]
-        if kind == "competence":
-            counted, last = chosen, None
-        elif norm.period == "every_weeks":
-            counted = mine[:1]
-            last = mine[0].occurred_on if mine else None
+        rule = Rule.of(norm)
+        mine = [e for e in entries if e.activity_kind == rule.kind]
+        upcoming = [p for p in planned if p.activity_kind == rule.kind and p.on >= today]
+        facts = facts_of([e.occurred_on for e in mine], today, planned=tuple(p.on for p in upcoming),
+                         since=rows[norm.function_id].since, duty=duty, held=held, competences=len(chosen))
+        outcome = rules.evaluate(rule, facts, today)
+        if rule.kind == "competence":
+            counted = chosen
+        elif rule.period == "per_year":
+            counted = [e for e in mine if e.occurred_on.year == today.year]
+        elif rule.rolling:
+            counted = [e for e in mine if rules.in_window(rule, e.occurred_on, today)]
         else:
-            counted = [e for e in mine if start is None or e.occurred_on >= start]
-            last = mine[0].occurred_on if mine else None
-        plan_end = end or (today + timedelta(weeks=norm.weeks or 5) if norm.period == "every_weeks"
-                           else date(today.year, 12, 31))
-        upcoming = [p for p in planned if p.activity_kind == kind and today <= p.on <= plan_end]
-        done = len(counted)
-        status, missing, text, deadline, via_duty = evaluate(
-            norm, today, done=done, last=last, on_duty=rows[norm.function_id].on_duty, planned=upcoming)
-        result.append(NormStatus(
-            function_code=norm.function.code, function_name=norm.function.name, kind=kind,
-            kind_name=norm.activity_kind.name, period=norm.period,
-            period_label=PERIOD_LABELS[norm.period].format(weeks=norm.weeks),
-            required=norm.count, done=done if norm.period != "every_weeks" else int(status == "done"),
-            status=status, forecast=text, counted=counted, planned=upcoming, start=start, end=end,
-            deadline=deadline, via_duty=via_duty, missing=missing))
+            counted = mine
+        in_time = outcome.due or outcome.end or today + timedelta(weeks=10)
+        result.append(_status(norm, outcome, counted=list(reversed(counted)),
+                              planned=[p for p in upcoming if p.on <= in_time]))
     return result
 
 
 def _approved_competencies(user: User, year: int) -> list:
-    from app.models import DevelopmentPlan, PlanCompetency
     return db.session.scalars(
         db.select(PlanCompetency).join(DevelopmentPlan)
         .where(DevelopmentPlan.user_id == user.id, DevelopmentPlan.year == year,
@@ -251,13 +230,98 @@ def deficits(user: User, today: date | None = None) -> dict[str, int]:
     return result
 
 
+# --- Many people at once ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PersonNorm:
+    user_id: int
+    function_id: int
+    norm: Norm
+    rule: Rule
+    outcome: Outcome
+    in_year: int = 0                 # evidence of the kind in today's year (chosen competencies for competence)
+    share: float | None = None       # share of the year on norm (rolling norms, when asked)
+
+
+def outcomes_bulk(region_id: int, people: list[tuple[int, int, date | None]], user_ids, norms_by_function,
+                  today: date, planned: dict[tuple[int, str], tuple[date, ...]] | None = None,
+                  share_of: tuple[date, date] | None = None) -> list[PersonNorm]:
+    """`rules.evaluate` for every (person, norm) of `people` = [(user_id, function_id, since)], with a
+    fixed number of queries (evidence counts, recent evidence dates, duty periods, briefings held,
+    chosen competencies). `user_ids`: the same people, as a list or a select. `share_of` = (start, end):
+    also the share of that span on norm for rolling norms (the yearly report).
+    """
+    all_rules = {n.id: Rule.of(n) for ns in norms_by_function.values() for n in ns}
+    if not people or not all_rules:
+        return []
+    kinds = {r.kind for r in all_rules.values()}
+    conn = db.session.connection()
+    facts_rows = conn.execute(
+        db.select(PortfolioEntry.user_id, PortfolioEntry.activity_kind, func.count(),
+                  func.sum(case((PortfolioEntry.occurred_on >= date(today.year, 1, 1), 1), else_=0)),
+                  func.max(PortfolioEntry.occurred_on))
+        .where(PortfolioEntry.user_id.in_(user_ids), PortfolioEntry.activity_kind.in_(kinds),
+               PortfolioEntry.occurred_on <= today)
+        .group_by(PortfolioEntry.user_id, PortfolioEntry.activity_kind)).all()
+    counts = {(u, k): (ever, int(in_year or 0), _as_date(last)) for u, k, ever, in_year, last in facts_rows}
+    first = rules.lookback_start(today)
+    piket = any(r.period == "every_weeks" and r.or_when_on_duty for r in all_rules.values())
+    duty = duty_periods(user_ids, first if share_of is None else min(first, share_of[0])) if piket else {}
+    held = held_briefings(region_id, first, today) if duty else None
+    # Evidence dates only where a rule looks at them: a rolling norm's window (or the year asked for),
+    # and briefings inside a duty period.
+    conditions = []
+    for r in {r for r in all_rules.values() if r.rolling}:
+        since = today - rules.window(r) - timedelta(days=1)
+        if share_of is not None:
+            since = min(since, share_of[0] - rules.window(r) - timedelta(days=1))
+        conditions.append(db.and_(PortfolioEntry.activity_kind == r.kind, PortfolioEntry.occurred_on >= since))
+    if duty:
+        conditions.append(db.and_(PortfolioEntry.activity_kind == "ops_briefing", db.exists().where(
+            DutyPeriod.user_id == PortfolioEntry.user_id, DutyPeriod.end >= first,
+            DutyPeriod.start <= PortfolioEntry.occurred_on, DutyPeriod.end >= PortfolioEntry.occurred_on)))
+    dates: dict[tuple[int, str], list[date]] = defaultdict(list)
+    if conditions:
+        for u, k, d in conn.execute(
+                db.select(PortfolioEntry.user_id, PortfolioEntry.activity_kind, PortfolioEntry.occurred_on)
+                .where(PortfolioEntry.user_id.in_(user_ids), PortfolioEntry.occurred_on <= today, db.or_(*conditions))
+                .order_by(PortfolioEntry.occurred_on)):
+            dates[u, k].append(_as_date(d))
+    competences = {}
+    if "competence" in kinds:
+        competences = dict(conn.execute(
+            db.select(DevelopmentPlan.user_id, func.count(PlanCompetency.id))
+            .join(PlanCompetency, PlanCompetency.plan_id == DevelopmentPlan.id)
+            .where(DevelopmentPlan.user_id.in_(user_ids), DevelopmentPlan.year == today.year,
+                   PlanCompetency.status == "approved")
+            .group_by(DevelopmentPlan.user_id)).all())
+    planned = planned or {}
+    none = (0, 0, None)
+    result = []
+    for user_id, function_id, since in people:
+        since = _as_date(since)
+        own_duty = duty.get(user_id, ())
+        for norm in norms_by_function.get(function_id, ()):
+            rule = all_rules[norm.id]
+            ever, in_year, last = counts.get((user_id, rule.kind), none)
+            facts = Facts(ever=ever, in_year=in_year, last=last, dates=tuple(dates.get((user_id, rule.kind), ())),
+                          planned=planned.get((user_id, rule.kind), ()), since=since, duty=own_duty, held=held,
+                          competences=competences.get(user_id, 0))
+            outcome = rules.evaluate(rule, facts, today)
+            share = None
+            if share_of is not None and rule.rolling:
+                share = rules.share_on_norm(rule, Facts(dates=facts.dates, since=since, duty=own_duty, held=held),
+                                            *share_of)
+            result.append(PersonNorm(user_id, function_id, norm, rule, outcome,
+                                     facts.competences if rule.kind == "competence" else in_year, share))
+    return result
+
+
 def deficits_bulk(user_ids, year: int, today: date | None = None) -> dict[int, dict[str, int]]:
-    """`deficits` for many people with a fixed number of aggregate queries (no per-person loop).
+    """`deficits` for many people with a fixed number of queries per region (no per-person loop).
 
     `today` defaults to the real date within `year`, else 31 December of `year`.
     """
-    from app.models import DevelopmentPlan, PlanCompetency
-
     user_ids = list(user_ids)
     if today is None:
         real = date.today()
@@ -265,52 +329,17 @@ def deficits_bulk(user_ids, year: int, today: date | None = None) -> dict[int, d
     result: dict[int, dict[str, int]] = {uid: {} for uid in user_ids}
     if not user_ids:
         return result
-    functions = db.session.execute(
-        db.select(UserFunction.user_id, UserFunction.function_id, UserFunction.on_duty, User.region_id)
+    rows = db.session.execute(
+        db.select(UserFunction.user_id, UserFunction.function_id, UserFunction.since, User.region_id)
         .join(User, User.id == UserFunction.user_id).where(UserFunction.user_id.in_(user_ids))).all()
-    norms_by_function: dict[int, list[Norm]] = {}
-    for region_id in {row.region_id for row in functions}:
-        fids = {row.function_id for row in functions if row.region_id == region_id}
-        for norm in _norms_for(region_id, year, fids):
-            norms_by_function.setdefault(norm.function_id, []).append(norm)
-    year_start, two_start = date(year, 1, 1), date(year - 1, 1, 1)
-    evidence = db.session.execute(
-        db.select(PortfolioEntry.user_id, PortfolioEntry.activity_kind,
-                  func.count().label("ever"),
-                  func.sum(case((PortfolioEntry.occurred_on >= year_start, 1), else_=0)).label("this_year"),
-                  func.sum(case((PortfolioEntry.occurred_on >= two_start, 1), else_=0)).label("two_years"),
-                  func.max(PortfolioEntry.occurred_on).label("last"))
-        .where(PortfolioEntry.user_id.in_(user_ids), PortfolioEntry.activity_kind.is_not(None),
-               PortfolioEntry.occurred_on <= today)
-        .group_by(PortfolioEntry.user_id, PortfolioEntry.activity_kind)).all()
-    facts = {(row.user_id, row.activity_kind): row for row in evidence}
-    competences = dict(db.session.execute(
-        db.select(DevelopmentPlan.user_id, func.count(PlanCompetency.id))
-        .join(PlanCompetency, PlanCompetency.plan_id == DevelopmentPlan.id)
-        .where(DevelopmentPlan.user_id.in_(user_ids), DevelopmentPlan.year == year,
-               PlanCompetency.status == "approved")
-        .group_by(DevelopmentPlan.user_id)).all())
-    for row in functions:
-        for norm in norms_by_function.get(row.function_id, []):
-            kind = norm.activity_kind.code
-            fact = facts.get((row.user_id, kind))
-            if kind == "competence":
-                done = competences.get(row.user_id, 0)
-            elif fact is None:
-                done = 0
-            else:
-                done = {"once": fact.ever, "per_year": fact.this_year,
-                        "per_two_years": fact.two_years}.get(norm.period, fact.ever)
-            last = fact.last if fact is not None else None
-            if isinstance(last, str):  # SQLite returns max() of a date column as text
-                last = date.fromisoformat(last)
-            missing = evaluate(norm, today, done=int(done or 0), last=last, on_duty=row.on_duty)[1]
-            if missing:
-                mine = result[row.user_id]
-                mine[kind] = max(mine.get(kind, 0), missing)
+    for region_id in {row.region_id for row in rows}:
+        mine = [(r.user_id, r.function_id, r.since) for r in rows if r.region_id == region_id]
+        norms: dict[int, list[Norm]] = defaultdict(list)
+        for norm in norms_for(region_id, year, {fid for _u, fid, _s in mine}):
+            norms[norm.function_id].append(norm)
+        ids = sorted({u for u, _f, _s in mine})
+        for found in outcomes_bulk(region_id, mine, ids, norms, today):
+            if found.outcome.missing:
+                kinds = result[found.user_id]
+                kinds[found.rule.kind] = max(kinds.get(found.rule.kind, 0), found.outcome.missing)
     return result
-
-
-def activity_kind_names(region_id: int) -> dict[str, str]:
-    return dict(db.session.execute(
-        db.select(ActivityKind.code, ActivityKind.name).where(ActivityKind.region_id == region_id)).all())

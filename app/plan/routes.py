@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import User
 from app.models.plan import GOAL_MAX_LENGTH, LEVELS
 from app.norms import services as norms
+from app.norms.roster import duty_of
 from app.plan import bp, services
 from app.portfolio import services as portfolio
 from app.web import confirm_step, confirmed, is_htmx, render
@@ -42,7 +43,8 @@ def plan_context(user: User, year: int, errors: dict | None = None, values: dict
     statuses = _norm_statuses(user, year)
     return {
         "person": user, "year": year, "plan": plan, "years": years, "statuses": statuses,
-        "summary": norms.summary(statuses), "status_rules": norms.STATUS_RULES,
+        "summary": norms.summary(statuses), "status_rules": norms.STATUS_RULES, "plan_rules": norms.PLAN_RULES,
+        "duty": duty_of(user, since=date.today() - timedelta(days=90)),
         "competencies": services.region_competencies(user.region_id), "levels": LEVELS,
         "goal_max": GOAL_MAX_LENGTH, "history": services.history(plan) if plan else [],
         "change_labels": services.CHANGE_LABELS, "goal_status_labels": services.GOAL_STATUS_LABELS,

@@ -45,7 +45,7 @@ def test_svg_is_accessible_and_has_no_style_attributes(app):
         svg = render_template_string('{% from "monitor/_chart.svg.html" import bar_chart %}{{ bar_chart(c) }}', c=chart)
     assert 'role="img"' in svg and 'aria-labelledby="chart-ol-title chart-ol-desc"' in svg
     assert '<title id="chart-ol-title">OL: mensen per norm</title>' in svg
-    assert "Oefening: 3 op norm, 1 risico, 2 achter." in svg
+    assert "Oefening: 3 op norm, 1 let op, 2 achter." in svg
     assert not re.search(r"\sstyle\s*=", svg) and "<script" not in svg
 
 

@@ -94,8 +94,8 @@ def test_system_view_counts_people_per_norm(app, client, coordinator, region_dat
     assert "Monitor 2026" in page and 'role="img"' in page
     # Anna: 0 of 2 exercises at the end of June → achter; Bert 1 of 2 → risico; Cor → op norm.
     # (the test factory names activity kinds by their code)
-    assert "multi_exercise: 1 op norm, 1 risico, 1 achter" in page
-    assert "icr: 3 op norm, 0 risico, 0 achter" in page
+    assert "multi_exercise: 1 op norm, 1 let op, 1 achter" in page
+    assert "icr: 3 op norm, 0 let op, 0 achter" in page
     assert "/monitor/functions/OL" in page
 
 
@@ -119,7 +119,7 @@ def test_system_csv(app, client, coordinator, region_data):
     response = client.get("/monitor.csv?year=2026")
     assert response.headers["Content-Disposition"] == 'attachment; filename="paraat-monitor-2026.csv"'
     text = response.get_data().decode("utf-8")
-    assert text.startswith("\ufeffJaar;Functie;Functienaam;Sleutelfunctie;Norm;Periode;Mensen;Op norm;Risico;Achter;Oordeel\r\n")
+    assert text.startswith("\ufeffJaar;Functie;Functienaam;Sleutelfunctie;Norm;Periode;Mensen;Op norm;Let op;Achter;Oordeel\r\n")
     lines = text.splitlines()
     assert any(line.startswith("2026;OL;") and ";Alle normen;;3;1;1;1;" in line for line in lines)
 
@@ -266,3 +266,61 @@ def test_learning_view_and_csv(app, client, coordinator, region_data):
 
 def test_bad_year_falls_back_to_this_year(app, client, coordinator, region_data):
     assert "Monitor 2026" in client.get("/monitor?year=%27;drop").get_data(as_text=True)
+
+
+def test_report_says_the_ratings_are_the_regions_yardstick_with_its_thresholds(app, client, coordinator, region_data):
+    region = factories.region()
+    region.rating_ok_percent = 90
+    db.session.commit()
+    page = client.get("/monitor/report?year=2026").get_data(as_text=True)
+    assert "maatstaf van de regio" in page and "minstens 90% van de mensen is op schema" in page
+    assert "regel van de regio" in page                 # the pace rule and the newcomer rule are the region's
+    system = client.get("/monitor?year=2026").get_data(as_text=True)
+    assert "maatstaf van de regio" in system and "minstens 90%" in system
+    assert "Let op" in system and "Risico<" not in system
+
+
+def test_yearly_report_shows_the_share_of_the_year_on_a_rolling_norm(app, client, coordinator):
+    factories.norm("OL", "ops_briefing", 2025, "every_weeks", 1, weeks=5)
+    person = factories.user(name="Elf Maanden", functions=("OL",))
+    day = date(2025, 1, 2)
+    while day < date(2025, 11, 25):                      # a briefing every four weeks until late November
+        entry(person, "ops_briefing", day, "briefing")
+        day = date.fromordinal(day.toordinal() + 28)
+    page = client.get("/monitor/report?year=2025").get_data(as_text=True)
+    row = page.split("Deel van 2025 op norm")[1].split("</tr>", 2)[1]
+    assert ">OL<" in row
+    share = int(row.split("<td>")[3].split("%")[0])
+    assert 90 <= share <= 96                              # on norm until 5 weeks after the last, in December
+    assert row.split("<td>")[4].startswith("1")           # and behind on 31 December itself
+
+
+def test_roster_upload_saves_duty_periods_and_refuses_a_bad_file_whole(app, client, coordinator):
+    import io
+    from app.models import DutyPeriod
+    jan = factories.user(email="jan@example.nl", name="Jan Piket", functions=("OL",))
+    factories.user(email="elders@example.nl", reg=factories.region("vnog"))
+    good = "\ufeffe-mail;begin;eind\r\njan@example.nl;4-7-2026;10-7-2026\r\nJAN@example.nl;2026-09-07;2026-09-13\r\n"
+    response = client.post("/monitor/roster", data={"roster": (io.BytesIO(good.encode()), "rooster.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = client.get("/monitor/roster").get_data(as_text=True)
+    assert "2 dienstperiode(s) toegevoegd" in page and "Jan Piket" in page and "4 juli 2026" in page
+    client.post("/monitor/roster", data={"roster": (io.BytesIO(good.encode()), "rooster.csv")},
+                content_type="multipart/form-data")
+    assert db.session.scalar(db.select(db.func.count()).select_from(DutyPeriod)) == 2   # idempotent
+    bad = "jan@example.nl;1-10-2026;7-10-2026\nelders@example.nl;1-10-2026;7-10-2026\njan@example.nl;31-2-2026;1-3-2026\n"
+    response = client.post("/monitor/roster", data={"roster": (io.BytesIO(bad.encode()), "fout.csv")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Er is niets ingelezen" in page
+    assert "fout.csv:2: onbekend e-mailadres &#39;elders@example.nl&#39; in deze regio." in page
+    assert "fout.csv:3: ongeldige datum" in page
+    assert db.session.scalar(db.select(db.func.count()).select_from(DutyPeriod)) == 2   # nothing of it saved
+    assert {p.user_id for p in db.session.scalars(db.select(DutyPeriod))} == {jan.id}
+
+
+def test_roster_is_for_coordinators_only(app, client, auth):
+    factories.user(email="f@example.nl", functions=("OL",))
+    auth.login("f@example.nl")
+    assert client.get("/monitor/roster").status_code == 403

@@ -8,8 +8,8 @@ import pytest
 
 from app.extensions import db
 from app.models import ModuleRead, OrganisationObligation
-from app.monitor import services
-from app.monitor.services import FunctionOverview, NormSummary, PersonStatus
+from app.monitor import obligations, status, views
+from app.monitor.status import FunctionOverview, NormSummary, PersonStatus, Thresholds
 from app.norms.services import progress
 from tests import factories
 from tests.monitor.data import activity, choose, entry, register
@@ -27,7 +27,7 @@ def ol_norms(app):
 
 
 def people_by_name(region, year=2026, today=TODAY, **kw):
-    (fo,) = services.overview(region.id, year, today, **kw)
+    (fo,) = status.overview(region.id, year, today, **kw)
     return fo, {p.name: p for p in fo.people}
 
 
@@ -98,7 +98,7 @@ def test_bulk_status_agrees_with_the_personal_norm_page(app):
             register(person, activity(kind=rng.choice(kinds), starts=datetime(2026, rng.randint(7, 12), 2, 19)))
     region = factories.region()
     for today in (date(2026, 2, 10), TODAY, date(2026, 11, 20)):
-        overview = services.overview(region.id, 2026, today)
+        overview = status.overview(region.id, 2026, today)
         for fo in overview:
             for p in fo.people:
                 person = db.session.get(type(people[0]), p.user_id)
@@ -119,8 +119,17 @@ def fo_of(statuses: list[str], is_key=True, evidence=10, once_missing=False):
                          Counter(statuses))]
     if once_missing:
         norms.append(NormSummary(SimpleNamespace(period="once"), "icr", "ICR", "eenmalig", 1,
-                                 Counter({"done": len(statuses) - 1, "at_risk": 1})))
+                                 Counter({"done": len(statuses) - 1, "behind": 1})))
     return FunctionOverview(SimpleNamespace(is_key=is_key, code="OL", name="OL"), norms, people, evidence=evidence)
+
+
+def test_a_seat_held_for_a_once_only_norm_is_planned_not_risky():
+    fo = fo_of(["done"] * 5)
+    fo.norms.append(NormSummary(SimpleNamespace(period="once"), "crisis_competence_scan", "Scan", "eenmalig", 1,
+                                Counter({"done": 4, "at_risk": 1})))    # one person holds a seat
+    assert status.rate(fo)[0] == "ok"
+    fo.norms[-1].counts = Counter({"done": 4, "behind": 1})              # one has neither done nor a seat
+    assert status.rate(fo)[0] == "risky"
 
 
 @pytest.mark.parametrize("statuses,kwargs,expected", [
@@ -135,13 +144,24 @@ def fo_of(statuses: list[str], is_key=True, evidence=10, once_missing=False):
     (["done", "behind"] * 2, {}, "improve"),                                   # exactly 50%
 ])
 def test_rating_rules(statuses, kwargs, expected):
-    code, reason = services.rate(fo_of(statuses, **kwargs))
+    code, reason = status.rate(fo_of(statuses, **kwargs))
     assert code == expected and reason
 
 
 def test_rating_rules_are_stated_for_every_rating():
-    assert [code for code, _ in services.RATING_RULES] == ["insufficient", "risky", "improve", "ok"]
-    assert all(text.startswith(services.RATING_LABELS[code]) for code, text in services.RATING_RULES)
+    rules = Thresholds().rules()
+    assert [code for code, _ in rules] == ["insufficient", "risky", "improve", "ok"]
+    assert all(text.startswith(status.RATING_LABELS[code]) for code, text in rules)
+
+
+def test_rating_thresholds_come_from_the_region(app):
+    region = factories.region()
+    region.rating_min_people, region.rating_ok_percent, region.rating_improve_percent = 2, 90, 60
+    thresholds = Thresholds.of(region)
+    assert "minstens 90%" in dict(thresholds.rules())["ok"]
+    assert status.rate(fo_of(["done"] * 8 + ["behind"] * 2), thresholds)[0] == "improve"   # 80% < 90%
+    assert status.rate(fo_of(["done", "done"]), thresholds)[0] == "ok"                    # 2 people suffice
+    assert status.rate(fo_of(["done"] * 8 + ["behind"] * 2))[0] == "ok"                   # default 80%
 
 
 # --- Obligations -----------------------------------------------------------------------------------
@@ -153,23 +173,44 @@ def obligation(text, position=0):
     return item
 
 
-def test_window_of_obligations_from_their_text():
-    assert services.window_years("Jaarlijks één onverwachte systeemoefening") == 1
-    assert services.window_years("Tunneloefening eens per vier jaar") == 4
-    assert services.window_years("Elke convenantpartner minstens eens per beleidsperiode") == 4
+def test_window_of_obligations_from_their_text_and_the_policy_period(app):
+    region = factories.region()
+    assert obligations.window("Jaarlijks één onverwachte systeemoefening", 2026, region) == (2026, 2026, False)
+    assert obligations.window("Tunneloefening eens per vier jaar", 2026, region) == (2023, 2026, False)
+    assert obligations.window("Minstens eens per beleidsperiode oefenen met VNOG", 2026, region) == (2023, 2026, False)
+    region.policy_start, region.policy_end = 2026, 2029
+    assert obligations.window("Minstens eens per beleidsperiode oefenen met VNOG", 2027, region) == (2026, 2029, True)
+    assert obligations.window("Minstens eens per beleidsperiode oefenen met VNOG", 2030, region) == (2027, 2030, False)
 
 
-def test_unannounced_exercise_that_took_place_is_recognised(app):
-    item = obligation("Jaarlijks één onverwachte systeemoefening (deelnemers niet vooraf geïnformeerd)")
-    other = obligation("Tunneloefening eens per vier jaar", 1)
+def coded(text, code, position=0):
+    item = obligation(text, position)
+    item.code = code
+    db.session.commit()
+    return item
+
+
+def test_unannounced_activity_counts_for_the_system_exercise_or_the_test_never_both(app):
+    coordinator = factories.user(roles=("coordinator",), functions=())
+    exercise = coded("Jaarlijks één onverwachte systeemoefening (deelnemers niet vooraf geïnformeerd)",
+                     "system_exercise")
+    test = coded("Jaarlijkse onverwachte systeemtest van de hoofdstructuur (Bvr art. 2.5.1)", "system_test", 1)
+    other = obligation("Tunneloefening eens per vier jaar", 2)
     activity(kind="system_exercise", starts=datetime(2026, 7, 15, 20), unannounced=True, title="Later")
     activity(kind="system_exercise", starts=datetime(2026, 3, 3, 20), unannounced=True, cancelled=True)
-    status = {s.obligation.id: s for s in services.obligations(factories.region().id, 2026, NOW)}
-    assert status[item.id].status == "open"              # the July one has not happened yet
-    activity(kind="system_exercise", starts=datetime(2026, 4, 2, 20), unannounced=True, title="Nachtalarm")
-    status = {s.obligation.id: s for s in services.obligations(factories.region().id, 2026, NOW)}
-    assert [a.title for a in status[item.id].automatic] == ["Nachtalarm"]
-    assert status[item.id].status == "done" and status[other.id].status == "open"
+    found = {s.obligation.id: s for s in obligations.obligations(factories.region().id, 2026, NOW)}
+    assert found[exercise.id].status == "open"          # the July one has not happened yet
+    night = activity(kind="system_exercise", starts=datetime(2026, 4, 2, 20), unannounced=True, title="Nachtalarm")
+    found = {s.obligation.id: s for s in obligations.obligations(factories.region().id, 2026, NOW)}
+    assert [a.title for a in found[exercise.id].automatic] == ["Nachtalarm"]
+    assert found[exercise.id].status == "done" and found[test.id].status == "open"
+    assert found[other.id].status == "open"
+    # The coordinator says it was the system test: then it no longer counts for the exercise.
+    obligations.link_activity(coordinator, test, 2026, night.id, "", True, NOW)
+    found = {s.obligation.id: s for s in obligations.obligations(factories.region().id, 2026, NOW)}
+    assert found[test.id].status == "done" and found[exercise.id].status == "open"
+    with pytest.raises(obligations.MonitorError, match="óf"):
+        obligations.link_activity(coordinator, exercise, 2026, night.id, "", True, NOW)
 
 
 def test_linking_activities_full_partial_and_period(app):
@@ -177,17 +218,17 @@ def test_linking_activities_full_partial_and_period(app):
     scenarios = obligation("Generieke scenario's jaarlijks beoefend: brand, toxische wolk")
     tunnel = obligation("Tunneloefening eens per vier jaar", 1)
     toxic = activity(starts=datetime(2026, 2, 2, 19), title="Toxische wolk Hengelo")
-    services.link_activity(coordinator, scenarios, 2026, toxic.id, "toxische wolk", False, NOW)
+    obligations.link_activity(coordinator, scenarios, 2026, toxic.id, "toxische wolk", False, NOW)
     old_tunnel = activity(starts=datetime(2023, 5, 5, 19), title="Tunnel 2023")
-    services.link_activity(coordinator, tunnel, 2023, old_tunnel.id, "", True, NOW)
+    obligations.link_activity(coordinator, tunnel, 2023, old_tunnel.id, "", True, NOW)
     region_id = factories.region().id
-    status = {s.obligation.id: s for s in services.obligations(region_id, 2026, NOW)}
+    status = {s.obligation.id: s for s in obligations.obligations(region_id, 2026, NOW)}
     assert status[scenarios.id].status == "partial"
     assert status[tunnel.id].status == "done"            # 2023 is within four years of 2026
-    assert {s.obligation.id: s for s in services.obligations(region_id, 2027, NOW)}[tunnel.id].status == "open"
+    assert {s.obligation.id: s for s in obligations.obligations(region_id, 2027, NOW)}[tunnel.id].status == "open"
     # A second link of the same activity updates it instead of adding one.
-    services.link_activity(coordinator, scenarios, 2026, toxic.id, "alle scenario's", True, NOW)
-    status = {s.obligation.id: s for s in services.obligations(region_id, 2026, NOW)}
+    obligations.link_activity(coordinator, scenarios, 2026, toxic.id, "alle scenario's", True, NOW)
+    status = {s.obligation.id: s for s in obligations.obligations(region_id, 2026, NOW)}
     assert status[scenarios.id].status == "done" and len(status[scenarios.id].links) == 1
 
 
@@ -202,8 +243,8 @@ def test_linking_refuses_activities_that_cannot_count(app, case):
         "other_year": lambda: activity(starts=datetime(2025, 2, 1, 19)),
         "missing": lambda: SimpleNamespace(id=0),
     }[case]()
-    with pytest.raises(services.MonitorError):
-        services.link_activity(coordinator, item, 2026, act.id, "", True, NOW)
+    with pytest.raises(obligations.MonitorError):
+        obligations.link_activity(coordinator, item, 2026, act.id, "", True, NOW)
 
 
 # --- Team view: next activity, demand and supply ------------------------------------------------
@@ -217,14 +258,14 @@ def test_next_activity_is_the_first_that_still_counts_and_has_room(app):
     activity(starts=datetime(2026, 8, 4, 19), seats={"OL": (2, 1)}, title="Plaats vrij")
     activity(starts=datetime(2027, 1, 4, 19), seats={"OL": (2, 0)}, title="Volgend jaar")
     region, ol = factories.region(), factories.function("OL")
-    found = services.next_activities(region.id, ol.id, {"multi_exercise": date(2026, 12, 31)}, NOW)
+    found = views.next_activities(region.id, ol.id, {"multi_exercise": date(2026, 12, 31)}, NOW)
     assert found["multi_exercise"].title == "Plaats vrij"
-    assert services.next_activities(region.id, ol.id, {"knowledge_day": None}, NOW) == {}
+    assert views.next_activities(region.id, ol.id, {"knowledge_day": None}, NOW) == {}
 
 
 def test_next_activity_falls_back_to_a_full_one(app):
     activity(starts=datetime(2026, 7, 4, 19), seats={"OL": (2, 2)}, title="Vol")
-    found = services.next_activities(factories.region().id, factories.function("OL").id,
+    found = views.next_activities(factories.region().id, factories.function("OL").id,
                                      {"multi_exercise": None}, NOW)
     assert found["multi_exercise"].title == "Vol"
 
@@ -241,7 +282,7 @@ def test_demand_against_supply_per_competency(app):
              competencies=("crisisdiagnose", "leiderschap"))
     activity(starts=datetime(2026, 6, 1, 19), seats={"OL": (2, 0)}, competencies=("leiderschap",), cancelled=True)
     activity(starts=datetime(2027, 6, 1, 19), seats={"OL": (2, 0)}, competencies=("crisisdiagnose",))
-    rows = {d.code: d for d in services.demand_supply(factories.region().id, factories.function("OL").id, 2026)}
+    rows = {d.code: d for d in views.demand_supply(factories.region().id, factories.function("OL").id, 2026)}
     assert (rows["crisisdiagnose"].demand, rows["crisisdiagnose"].activities, rows["crisisdiagnose"].seats) == (2, 1, 3)
     assert (rows["leiderschap"].demand, rows["leiderschap"].seats) == (0, 3)
     assert rows["nafase"].demand == 0
@@ -256,15 +297,15 @@ def test_reach_per_function_counts_readers_in_the_year(app):
                         ModuleRead(user_id=a.id, slug="m2", read_at=datetime(2026, 4, 1)),
                         ModuleRead(user_id=b.id, slug="m1", read_at=datetime(2025, 4, 1))])
     db.session.commit()
-    reach = {r.function.code: r for r in services.learning_reach(factories.region().id, 2026)}
+    reach = {r.function.code: r for r in views.learning_reach(factories.region().id, 2026)}
     assert (reach["OL"].people, reach["OL"].readers, reach["OL"].reads, reach["OL"].percent) == (2, 1, 2, 50)
     assert (reach["BA"].people, reach["BA"].readers) == (1, 0)
-    assert [(slug, n) for slug, _, n in services.module_reach(factories.region().id, 2026)] == [("m1", 1), ("m2", 1)]
+    assert [(slug, n) for slug, _, n in views.module_reach(factories.region().id, 2026)] == [("m1", 1), ("m2", 1)]
 
 
 def test_year_parameter():
-    assert services.parse_year("2025", TODAY) == 2025
-    assert services.parse_year("abc", TODAY) == 2026
-    assert services.parse_year("2031", TODAY) == 2026
-    assert services.reference_date(2025, TODAY) == date(2025, 12, 31)
-    assert services.reference_date(2026, TODAY) == TODAY
+    assert status.parse_year("2025", TODAY) == 2025
+    assert status.parse_year("abc", TODAY) == 2026
+    assert status.parse_year("2031", TODAY) == 2026
+    assert status.reference_date(2025, TODAY) == date(2025, 12, 31)
+    assert status.reference_date(2026, TODAY) == TODAY

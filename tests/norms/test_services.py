@@ -1,10 +1,10 @@
 """Norm progress for every norm kind: periods, year boundaries, rolling windows, duty, several functions."""
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from app.extensions import db
-from app.models import DevelopmentPlan, PlanCompetency
+from app.models import DevelopmentPlan, DutyPeriod, PlanCompetency
 from app.norms import services as norms
 from app.norms.planned import Planned, register_planned_provider
 from app.portfolio.services import record_entry
@@ -88,12 +88,55 @@ def test_rolling_briefing_never_attended_is_behind(app, ol):
     assert status_of(ol, "ops_briefing", date(2026, 3, 1)).status == "behind"
 
 
-def test_rolling_briefing_on_duty_is_satisfied_by_duty(app):
+def duty(person, *periods):
+    for start, end in periods:
+        db.session.add(DutyPeriod(user_id=person.id, start=start, end=end))
+    db.session.commit()
+
+
+def test_being_in_the_roster_is_never_attendance(app):
     factories.norm("OL", "ops_briefing", 2026, "every_weeks", 1, weeks=5, or_when_on_duty=True)
     person = factories.user(functions=("OL",), on_duty=True)
     s = status_of(person, "ops_briefing", date(2026, 3, 1))
-    assert s.status == "done" and s.via_duty and s.status_label == "Voldaan via piket"
-    assert norms.deficits(person, date(2026, 3, 1)) == {}
+    assert s.status == "behind" and s.missing == 1      # no duty periods recorded: the 5-week rule
+    assert norms.deficits(person, date(2026, 3, 1)) == {"ops_briefing": 1}
+
+
+def test_piket_every_past_duty_period_needs_a_briefing(app):
+    factories.norm("OL", "ops_briefing", 2026, "every_weeks", 1, weeks=5, or_when_on_duty=True)
+    person = factories.user(functions=("OL",), on_duty=True)
+    duty(person, (date(2026, 2, 2), date(2026, 2, 8)), (date(2026, 4, 6), date(2026, 4, 12)),
+         (date(2026, 6, 1), date(2026, 6, 7)))
+    entry(person, "ops_briefing", date(2026, 2, 5), "briefing")
+    # Two months after the last briefing the 5-week rule would say "achter"; the duty rule does not.
+    s = status_of(person, "ops_briefing", date(2026, 3, 30))
+    assert (s.status, s.reason, s.deadline) == ("done", "duty_kept", date(2026, 4, 12))
+    s = status_of(person, "ops_briefing", date(2026, 4, 8))          # on duty, no briefing yet
+    assert (s.status, s.deadline) == ("at_risk", date(2026, 4, 12)) and "dienst tot en met 12 april 2026" in s.forecast
+    s = status_of(person, "ops_briefing", date(2026, 4, 20))         # the April duty passed without one
+    assert s.status == "behind" and "6 april 2026 tot en met 12 april 2026" in s.forecast
+    assert status_of(person, "ops_briefing", date(2026, 5, 20)).status == "behind"   # until a later duty
+    entry(person, "ops_briefing", date(2026, 6, 4), "briefing")
+    assert status_of(person, "ops_briefing", date(2026, 6, 10)).status == "done"
+
+
+def test_piket_duty_period_without_any_briefing_held_is_skipped(app):
+    from tests.monitor.data import activity
+    factories.norm("OL", "ops_briefing", 2026, "every_weeks", 1, weeks=5, or_when_on_duty=True)
+    person = factories.user(functions=("OL",), on_duty=True)
+    duty(person, (date(2026, 2, 2), date(2026, 2, 8)), (date(2026, 7, 20), date(2026, 7, 26)))
+    activity(kind="ops_briefing", starts=datetime(2026, 2, 5, 19), title="Briefing")   # summer: none held
+    entry(person, "ops_briefing", date(2026, 2, 5), "briefing")
+    assert status_of(person, "ops_briefing", date(2026, 8, 3)).status == "done"
+
+
+def test_ba_briefing_has_no_duty_rule(app):
+    factories.norm("BA", "ops_briefing", 2026, "every_weeks", 1, weeks=5)
+    person = factories.user(functions=("BA",), on_duty=True)
+    duty(person, (date(2026, 2, 2), date(2026, 2, 8)))
+    entry(person, "ops_briefing", date(2026, 2, 5), "briefing")
+    s = status_of(person, "ops_briefing", date(2026, 3, 20), "BA")
+    assert (s.status, s.reason, s.deadline) == ("behind", "overdue", date(2026, 3, 12))
 
 
 def test_once_counts_any_year(app):
@@ -104,18 +147,35 @@ def test_once_counts_any_year(app):
     assert status_of(person, "icr", date(2026, 5, 1)).status == "done"
 
 
-def test_per_two_years_window_is_this_and_previous_year(app):
+def test_per_two_years_is_rolling(app):
     factories.norm("BGM", "masterclass", 2026, "per_two_years", 1)
-    person = factories.user(functions=("BGM",))
-    entry(person, "masterclass", date(2024, 12, 31))
-    s = status_of(person, "masterclass", date(2026, 3, 1), "BGM")
-    # 2024 is outside the window; 0 of 1 after more than half of the two years: behind
-    assert s.done == 0 and (s.start, s.end) == (date(2025, 1, 1), date(2026, 12, 31)) and s.status == "behind"
-    entry(person, "masterclass", date(2025, 1, 1))
-    assert status_of(person, "masterclass", date(2026, 12, 31), "BGM").status == "done"
-    # The same masterclass no longer counts once its year falls out of the window.
     factories.norm("BGM", "masterclass", 2027, "per_two_years", 1)
-    assert status_of(person, "masterclass", date(2027, 1, 2), "BGM").done == 0
+    person = factories.user(functions=("BGM",))
+    entry(person, "masterclass", date(2025, 10, 2))
+    # A masterclass 15 months ago: not behind on 4 January 2027; the next is due two years after it.
+    s = status_of(person, "masterclass", date(2027, 1, 4), "BGM")
+    assert (s.status, s.done, s.deadline) == ("done", 1, date(2027, 10, 2))
+    assert status_of(person, "masterclass", date(2027, 8, 1), "BGM").status == "at_risk"   # due within 3 months
+    s = status_of(person, "masterclass", date(2027, 10, 3), "BGM")
+    assert (s.status, s.done) == ("behind", 0)
+
+
+def test_newcomer_is_not_behind_before_the_norms_own_period(app):
+    from app.models import UserFunction
+    factories.norm("OL", "multi_exercise", 2026, "per_year", 2)
+    factories.norm("OL", "ops_briefing", 2026, "every_weeks", 1, weeks=5, or_when_on_duty=True)
+    factories.norm("OL", "icr", 2026, "once", 1)
+    person = factories.user(functions=("OL",))
+    db.session.execute(db.update(UserFunction).where(UserFunction.user_id == person.id)
+                       .values(since=date(2026, 9, 1)))
+    db.session.commit()
+    db.session.expire_all()
+    s = status_of(person, "ops_briefing", date(2026, 9, 20))
+    assert (s.status, s.reason, s.regional) == ("at_risk", "newcomer", True) and "regel van de regio" in s.forecast
+    assert status_of(person, "ops_briefing", date(2026, 10, 7)).status == "behind"   # 5 weeks have passed
+    s = status_of(person, "multi_exercise", date(2026, 12, 1))
+    assert (s.required, s.status) == (1, "at_risk")      # 2 x 122/365 rounded up; a year to get there
+    assert status_of(person, "icr", date(2026, 9, 20)).status == "behind"   # the entry requirement
 
 
 def test_when_on_duty_and_unstated_count_are_informational(app):
@@ -186,7 +246,11 @@ def test_deficits_bulk_matches_per_person(app):
         assert bulk[person.id] == norms.deficits(person, today)
     assert bulk[a.id] == {"multi_exercise": 1, "competence": 1}
     assert bulk[b.id]["multi_exercise"] == 3 and bulk[c.id] == {}
-    assert "ops_briefing" not in bulk[d.id]
+    assert bulk[d.id]["ops_briefing"] == 1              # in the roster, never at a briefing
+    duty(d, (date(2026, 1, 5), date(2026, 1, 11)), (date(2026, 3, 2), date(2026, 3, 8)))
+    entry(d, "ops_briefing", date(2026, 1, 8), "briefing")
+    bulk = norms.deficits_bulk([d.id], 2026, today=today)
+    assert bulk[d.id] == norms.deficits(d, today) and "ops_briefing" not in bulk[d.id]
 
 
 def test_deficits_bulk_uses_few_queries(app):

@@ -170,3 +170,19 @@ def test_start_page_norms_card(client, person):
     page = client.get("/").get_data(as_text=True)
     card = page[page.index('id="section-norms"'):]
     assert "Voortgang op je normen" in page and "multi_exercise" in card and "/plan#normen" in card
+
+
+def test_plan_states_the_regions_own_rules_and_shows_own_duty_periods(client, person):
+    from datetime import timedelta
+    from app.models import DutyPeriod
+    other = factories.user(email="ander@example.nl", functions=("OL",))
+    start = date.today() + timedelta(days=10)
+    db.session.add_all([DutyPeriod(user_id=person.id, start=start, end=start + timedelta(days=6)),
+                        DutyPeriod(user_id=other.id, start=start, end=start + timedelta(days=2))])
+    db.session.commit()
+    page = client.get("/plan").get_data(as_text=True)
+    assert "regel van de regio" in page
+    assert "voor piket-functies: wanneer je dienst hebt" in page
+    assert "Eén waarneming collega telt voor allebei" in page
+    own = page.split("Jouw dienstperiodes (piket)")[1].split("</ul>")[0]
+    assert own.count("<li>") == 1 and " tot en met " in own      # only their own period
