@@ -30,7 +30,7 @@ from app import create_app  # noqa: E402
 from bench.pg import ensure_database  # noqa: E402
 from app.auth.passwords import hash_password  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import (Activity, ActivitySeat, Competency, DevelopmentPlan, Function, ModuleRead,  # noqa: E402
+from app.models import (Activity, ActivitySeat, Competency, DevelopmentPlan, DutyPeriod, Function, ModuleRead,  # noqa: E402
                         PlanCompetency, PlanGoal, PortfolioEntry, QuizAnswer, QuizAttempt, Region,
                         Registration, User, UserFunction, UserRole)
 from app.norms.loader import load_norms, read_norms_file  # noqa: E402
@@ -83,6 +83,14 @@ def seed(people: int, today: date, rng: random.Random) -> dict:
         holding[uid] = fs
         rows += [{"user_id": uid, "function_id": f.id, "on_duty": rng.random() < .2} for f in fs]
     db.session.execute(insert(UserFunction), rows)
+    # Piket: people in the roster have a duty week every five to eight weeks over the three years.
+    duty = []
+    for uid in sorted({r["user_id"] for r in rows if r["on_duty"]}):
+        day = date(years[0], 1, 1) + timedelta(days=rng.randint(0, 30))
+        while day.year <= years[-1]:
+            duty.append({"user_id": uid, "start": day, "end": day + timedelta(days=6)})
+            day += timedelta(weeks=rng.randint(5, 8))
+    db.session.execute(insert(DutyPeriod), duty)
 
     # Activities over three years, seats for the functions whose norms name the kind.
     norm_functions = {}

@@ -1,4 +1,5 @@
 """A coordinator reads the system overview on a phone, switches year and opens a function group."""
+import os
 import re
 
 from playwright.sync_api import expect
@@ -35,4 +36,50 @@ def test_system_view_on_a_phone(phone):
     expect(phone.get_by_role("heading", level=1)).to_contain_text("OL — Operationeel Leider")
     expect(phone.get_by_role("link", name="Sanne de Vries")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert phone.js_errors == []
+
+
+def test_coordinator_uploads_the_roster_and_the_functionary_sees_their_duty(phone, tmp_path, browser, live_server):
+    """The piket journey at 360 x 740: the coordinator uploads a CSV; the functionary reads it on /plan."""
+    from datetime import date, timedelta
+    start = date.today() + timedelta(days=7)
+    roster = tmp_path / "rooster.csv"
+    roster.write_text("e-mail;begin;eind\nfunctionaris@demo.paraat.nl;"
+                      f"{start:%d-%m-%Y};{start + timedelta(days=6):%d-%m-%Y}\n", encoding="utf-8")
+    phone.login("coordinator@demo.paraat.nl")
+    phone.goto("/monitor/roster")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Piketrooster")
+    phone.get_by_label("Piketrooster (CSV)").set_input_files(str(roster))
+    phone.get_by_role("button", name="Inlezen").click()
+    expect(phone.locator(".flash, [role=status], .alert").filter(has_text="Rooster ingelezen").first).to_be_visible()
+    expect(phone.get_by_role("row", name=re.compile("Sanne de Vries"))).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert axe_violations(phone) == []
+    shots = os.environ.get("SCREENSHOT_DIR")       # for looking at the pages; tests assert without it
+    if shots:
+        phone.screenshot(path=f"{shots}/roster.png", full_page=True)
+    bad = tmp_path / "fout.csv"
+    bad.write_text("niemand@example.nl;1-1-2026;7-1-2026\n", encoding="utf-8")
+    phone.get_by_label("Piketrooster (CSV)").set_input_files(str(bad))
+    phone.get_by_role("button", name="Inlezen").click()
+    expect(phone.get_by_role("alert")).to_contain_text("fout.csv:1: onbekend e-mailadres")
+    expect(phone.get_by_role("alert")).to_be_focused()
+    phone.goto("/monitor/report")
+    expect(phone.get_by_text("maatstaf van de regio").first).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL", base_url=live_server)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill("functionaris@demo.paraat.nl")
+    page.get_by_label("Wachtwoord", exact=True).fill("paraat-demo")
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto("/plan")
+    expect(page.get_by_role("heading", name="Jouw dienstperiodes (piket)")).to_be_visible()
+    page.get_by_text("Hoe bepalen we de status?").click()
+    expect(page.get_by_text("voor piket-functies: wanneer je dienst hebt", exact=False)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    if shots:
+        page.screenshot(path=f"{shots}/plan.png", full_page=True)
+    context.close()
     assert phone.js_errors == []
