@@ -407,3 +407,51 @@ def start_card(user: User, now: datetime | None = None) -> dict | None:
         .distinct()).all()
     return {"rounds": rounds, "offers": offers, "outcomes": recent}
 
+
+
+# --- the coordinator's overview of an allocated round --------------------------------------------
+
+def allocation_overview(rnd: RegistrationRound) -> dict | None:
+    """What the allocation gave, readable: per activity and function the seats filled and free and
+    the waitlist (names, in order), and everyone without any seat with their norm deficit and plan.
+    Read from the frozen instance and result, so it shows the allocation itself, not later changes."""
+    if not rnd.result_json or not rnd.instance_json:
+        return None
+    instance, result = json.loads(rnd.instance_json), json.loads(rnd.result_json)
+    keys = {p["id"] for p in instance["people"]}
+    names = dict(db.session.execute(db.select(User.id, User.name).where(
+        User.id.in_([_user_id(k) for k in keys]))).all()) if keys else {}
+    name = lambda key: names.get(_user_id(key), key)  # noqa: E731
+    titles = {activity_key(a.id): a.title for a in rnd.activities}
+    filled = Counter((a["activity"], a["function"]) for a in result["assignments"])
+    slots = []
+    for a in instance["activities"]:
+        for code, seats in a["seats"].items():
+            if not seats:
+                continue
+            taken = filled[(a["id"], code)]
+            slots.append({"activity": titles.get(a["id"], a["id"]), "function": code, "seats": seats,
+                          "filled": taken, "free": seats - taken,
+                          "waitlist": [name(k) for k in result["waitlists"].get(f"{a['id']}/{code}", [])]})
+    people = {p["id"]: p for p in instance["people"]}
+    kinds = kind_names(rnd.region_id)
+    competencies = competency_names(rnd.region_id)
+    without = [{"name": name(k), "function": people[k]["function"],
+                "deficit": ", ".join(f"{kinds.get(kind, kind)} {n}" for kind, n in sorted(people[k]["deficit"].items()) if n),
+                "plan": ", ".join(competencies.get(c, c) for c in people[k].get("plan_competencies") or []),
+                "requests": ", ".join(titles.get(r, r) for r in people[k]["requests"])}
+               for k in result["unassigned"]]
+    return {"slots": slots, "without": sorted(without, key=lambda r: r["name"])}
+
+
+OVERVIEW_CSV_HEADER = ["Activiteit", "Functie", "Plaatsen", "Bezet", "Vrij", "Wachtlijst (op volgorde)"]
+WITHOUT_CSV_HEADER = ["Naam", "Functie", "Achter op norm", "Ontwikkelplan", "Gevraagd (op volgorde)"]
+
+
+def overview_csv_rows(overview: dict) -> list[list]:
+    """One CSV for the overview: the seats table, an empty line, then the people without a seat."""
+    rows = [[s["activity"], s["function"], s["seats"], s["filled"], s["free"], ", ".join(s["waitlist"])]
+            for s in overview["slots"]]
+    rows += [[], ["Zonder plaats"], WITHOUT_CSV_HEADER]
+    rows += [[p["name"], p["function"], p["deficit"], p["plan"], p["requests"]] for p in overview["without"]]
+    return rows

@@ -12,6 +12,7 @@ from app.activities.forms import ActivityForm, RoundForm
 from app.auth.permissions import role_required
 from app.extensions import db
 from app.models import Activity, RegistrationRound, User
+from app.csv_export import csv_response
 from app.urls import public_url
 from app.web import confirm_step, confirmed, is_htmx, render
 
@@ -177,6 +178,7 @@ def _round_context(rnd, message=None):
         ctx["outcome"] = rounds.outcome_for(current_user, rnd)
     if base.is_coordinator(current_user):
         ctx["people_count"] = len({r.user_id for a in rnd.activities for r in _round_regs(a)})
+        ctx["overview"] = rounds.allocation_overview(rnd)
     return ctx
 
 
@@ -226,11 +228,23 @@ def run_round(round_id):
     rnd = _round(round_id)
     try:
         result = rounds.run_allocation(rnd, current_user)
-        flash(f"Toewijzing uitgevoerd: {len(result['assignments'])} plaatsen verdeeld, lot "
-              f"{rnd.seed}.", "success")
+        n = len(result["assignments"])
+        flash(f"Toewijzing uitgevoerd: {n} {'plaats' if n == 1 else 'plaatsen'} verdeeld, lot {rnd.seed}. "
+              "Het overzicht staat hieronder.", "success")
     except base.RegistrationError as exc:
         flash(str(exc), "error")
     return redirect(url_for("activities.round_page", round_id=round_id))
+
+
+@bp.route("/activities/rounds/<int:round_id>/overview.csv")
+@role_required("coordinator", "admin")
+def round_overview_csv(round_id):
+    rnd = _round(round_id)
+    overview = rounds.allocation_overview(rnd)
+    if overview is None:
+        abort(404)
+    return csv_response(f"verdeling-{rnd.seed or rnd.id}", rounds.OVERVIEW_CSV_HEADER,
+                        rounds.overview_csv_rows(overview))
 
 
 @bp.route("/activities/rounds/<int:round_id>/<any(instance, result):what>.json")

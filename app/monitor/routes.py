@@ -10,10 +10,10 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.auth.permissions import role_required
+from app.csv_export import csv_response
 from app.extensions import db
 from app.models import Function
 from app.monitor import bp, charts, obligations, status, views
-from app.monitor.export import csv_response
 from app.monitor.forms import FulfilmentForm, RosterForm
 from app.norms.roster import RosterError, import_roster, roster_overview
 from app.norms.services import PLAN_RULES, STATUS_RULES

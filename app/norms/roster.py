@@ -1,6 +1,6 @@
 """The piket roster: duty periods per person, imported from CSV `email;start;end`.
 
-The format is what Dutch Excel writes and opens (see app/monitor/export.py): UTF-8 with or without a
+The format is what Dutch Excel writes and opens (see app/csv_export.py): UTF-8 with or without a
 byte-order mark, ';' as separator, an optional header row, dates as 2026-05-04 or 4-5-2026. A file
 with any bad line saves nothing: every problem is reported as `name:line: message`. Importing the
 same roster again adds nothing (a period with the same person, start and end exists once).

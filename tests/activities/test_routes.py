@@ -338,11 +338,32 @@ def test_coordinator_runs_round_once_and_downloads_instance(app, client, coordin
     a = make_activity("Oefening A", rnd=rnd, seats={"OL": 1})
     rounds.add_to_ranking(factories.user(), rnd, a, NOW)
     response = client.post(f"/activities/rounds/{rnd.id}/run", follow_redirects=True)
-    assert "Toewijzing uitgevoerd: 1 plaatsen verdeeld" in text(response)
+    assert "Toewijzing uitgevoerd: 1 plaats verdeeld" in text(response)
     again = client.post(f"/activities/rounds/{rnd.id}/run", follow_redirects=True)
     assert "al uitgevoerd" in text(again)
     download = client.get(f"/activities/rounds/{rnd.id}/instance.json")
     assert download.mimetype == "application/json" and json.loads(download.data)["seed"] == f"voorjaar-2027-{rnd.id}"
+
+
+def test_coordinator_sees_a_readable_allocation_overview_and_csv(app, client, coordinator, needs):
+    from app.activities import rounds
+    rnd = make_round()
+    a = make_activity("Oefening A", rnd=rnd, seats={"OL": 1})
+    winner, loser = factories.user(name="Anna Winst"), factories.user(name="Bram Wacht")
+    needs.deficit[loser.id] = {"multi_exercise": 2}
+    needs.deficit[winner.id] = {"multi_exercise": 3}
+    for person in (winner, loser):
+        rounds.add_to_ranking(person, rnd, a, NOW)
+    client.post(f"/activities/rounds/{rnd.id}/run")
+    page = text(client.get(f"/activities/rounds/{rnd.id}"))
+    assert "Verdeling per activiteit en functie" in page and "1 van 1" in page
+    assert "Zonder plaats (1)" in page and "Bram Wacht" in page
+    response = client.get(f"/activities/rounds/{rnd.id}/overview.csv")
+    assert response.mimetype == "text/csv" and response.headers["Content-Disposition"].startswith("attachment")
+    lines = response.data.decode("utf-8-sig").split("\r\n")
+    assert lines[0] == "Activiteit;Functie;Plaatsen;Bezet;Vrij;Wachtlijst (op volgorde)"
+    assert lines[1] == "Oefening A;OL;1;1;0;Bram Wacht"
+    assert lines[4].startswith("Naam;Functie") and lines[5].startswith("Bram Wacht;OL;")
 
 
 def test_attendance_bulk_checkboxes(client, coordinator, clock):

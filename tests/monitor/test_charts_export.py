@@ -6,7 +6,7 @@ import re
 from flask import render_template_string
 
 from app.monitor import charts
-from app.monitor.export import BOM, csv_response, safe_filename, to_csv
+from app.csv_export import BOM, csv_response, safe_filename, to_csv
 
 
 def test_stacked_bars_are_proportional_and_keep_their_order():
