@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -29,7 +29,11 @@ class QuizAttempt(db.Model):
 
 
 class QuizAnswer(db.Model):
-    """The (first and only) answer to one question in one attempt; stored by the quiz's question id."""
+    """The answer to one question in one attempt; stored by the quiz's question id.
+
+    A question with hints may take several tries: the row is kept from the first try and holds the
+    latest response; `settled` once it was right or the hints ran out.
+    """
 
     __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +43,11 @@ class QuizAnswer(db.Model):
     response: Mapped[dict | list | str | int | float | bool | None] = mapped_column(JSON)
     correct: Mapped[bool] = mapped_column(default=False)
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    tries: Mapped[int] = mapped_column(default=1, server_default="1")
+    first_correct: Mapped[bool] = mapped_column(default=False, server_default=false())
+    settled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # "gok" | "redelijk" | "heel": how sure the learner was at the first try (quizzes with certainty).
+    certainty: Mapped[str | None] = mapped_column(String(20))
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
 

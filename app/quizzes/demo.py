@@ -27,6 +27,11 @@ def _response(question, correct: bool, rng: random.Random):
         return question.answer if correct else not question.answer
     if question.type == "numeric":
         return float(question.answer) if correct else float(question.answer) + question.tolerance + 1
+    if question.type == "match":
+        right = scoring.right_choices(question)
+        return right if correct else right[1:] + right[:1]
+    if question.type == "text":
+        return question.accept[0] if correct else "weet ik niet"
     positions = list(range(1, len(options) + 1))
     return positions if correct else positions[1:] + positions[:1]
 
@@ -38,10 +43,10 @@ def _attempt(user: User, quiz, when: datetime, rng: random.Random, skill: float)
     for question in quiz.questions:
         correct = rng.random() < skill
         response = _response(question, correct, rng)
+        right = scoring.score(question, response)
         db.session.add(QuizAnswer(attempt_id=attempt.id, question_id=question.id, response=response,
-                                  correct=scoring.score(question, response), answered_at=when))
-        review.record_review(user, quiz.slug, question.id, review.rating_for(scoring.score(question, response)),
-                        now=when, commit=False)
+                                  correct=right, first_correct=right, answered_at=when))
+        review.record_review(user, quiz.slug, question.id, review.rating_for(right), now=when, commit=False)
     services.finish_attempt(user, quiz, attempt, now=when + timedelta(minutes=4), commit=False)
 
 

@@ -4,8 +4,8 @@ Supported: multiple choice (=right ~wrong), multiple answer with weights (~%50%a
 when the weight is above 0), true/false ({T} {F} {TRUE} {FALSE} with #wrong#right feedback),
 numeric ({#5:0.5} and the range {#1..3}), per-answer feedback (#...), general feedback (####...),
 comments (// lines), question titles (::title::), escapes (\\= \\~ \\# \\{ \\} \\: \\n).
-Anything else (matching, short answer, essay, description only ...) is a problem with its line:
-nothing is dropped silently.
+matching (=left -> right → `match`) and short answer (only '=' answers → `text`).
+Anything else (essay, description only ...) is a problem with its line: nothing is dropped silently.
 """
 from __future__ import annotations
 
@@ -127,8 +127,8 @@ def _parse_block(block: _Block) -> dict:
     if not body:
         fail("open vraag (essay, {}) wordt niet ondersteund")
     if "->" in body:
-        fail("koppelvraag (->) wordt niet ondersteund")
-    if body.startswith("#"):
+        result.update(_matching(body, fail))
+    elif body.startswith("#"):
         result.update(_numeric(body[1:], fail))
     elif re.fullmatch(r"(?i)(t|f|true|false)\s*(#.*)?", body, re.S):
         parts = body.split("#")
@@ -206,13 +206,30 @@ def _choice(body: str, fail) -> dict:
         options.append(option)
     if not options:
         fail("geen antwoorden gevonden")
-    if wrongs == 0:
-        fail("kort-antwoordvraag (alleen '='-antwoorden) wordt niet ondersteund")
+    if wrongs == 0:   # short answer: every '=' answer is accepted (Moodle's weights above 0 too)
+        accept = [o["text"] for o in options if o["correct"]]
+        if not accept:
+            fail("kort-antwoordvraag zonder goed antwoord")
+        return {"type": "text", "accept": accept}
     n_correct = sum(o["correct"] for o in options)
     qtype = "multiple" if weighted or n_correct != 1 else "single"
     if n_correct == 0:
         fail("geen enkel antwoord is goed (geen '=' en geen positief gewicht)")
     return {"type": qtype, "options": options}
+
+
+def _matching(body: str, fail) -> dict:
+    pairs = []
+    for raw in re.split(r"=", body)[1:]:
+        left, arrow, right = raw.partition("->")
+        if not arrow or not _clean(left) or not _clean(right):
+            fail("koppelvraag: elk paar is '=links -> rechts'")
+        pairs.append({"left": _clean(left), "right": _clean(right)})
+    if re.split(r"=", body)[0].strip():
+        fail("koppelvraag: tekst vóór het eerste '=' niet begrepen")
+    if len(pairs) < 2:
+        fail("koppelvraag met minder dan twee paren")
+    return {"type": "match", "pairs": pairs}
 
 
 def _id_from_title(title: str) -> str | None:
@@ -260,6 +277,10 @@ def to_gift(quiz) -> tuple[str, list[str]]:
                 if q.feedback_right:
                     value += f"#{_escape(q.feedback_right)}"
             lines.append(value)
+        elif q.type == "match":
+            lines += [f"={_escape(left)} -> {_escape(right)}" for left, right in q.pairs]
+        elif q.type == "text":
+            lines += [f"={_escape(answer)}" for answer in q.accept]
         elif q.type == "numeric":
             value = "#" + _number(q.answer) + (f":{_number(q.tolerance)}" if q.tolerance else "")
             if q.feedback_right:

@@ -15,9 +15,11 @@ import yaml
 
 from app.content.safety import find_alias, scan
 
-TYPES = ("single", "multiple", "truefalse", "numeric", "order")
+TYPES = ("single", "multiple", "truefalse", "numeric", "order", "match", "text")
 OPTION_TYPES = ("single", "multiple", "order")
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
+MAX_HINTS = 3
+MIN_PAIRS, MAX_PAIRS = 2, 8
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RESERVED_SLUGS = {"review"}     # /quizzes/review is the review session
 ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
@@ -40,9 +42,17 @@ class Question:
     answer: bool | float | None = None      # truefalse: bool; numeric: number
     tolerance: float = 0.0
     explanation: str = ""
-    feedback_right: str = ""                # truefalse/numeric: shown after a right answer
-    feedback_wrong: str = ""                # truefalse/numeric: shown after a wrong answer
+    feedback_right: str = ""                # truefalse/numeric/match/text: shown after a right answer
+    feedback_wrong: str = ""                # truefalse/numeric/match/text: shown after a wrong answer
+    hints: tuple[str, ...] = ()             # interactive mode: one hint per wrong try, then the feedback
+    pairs: tuple[tuple[str, str], ...] = () # match: (left, right) in the right combination
+    accept: tuple[str, ...] = ()            # text: the accepted answers (the first is shown as the answer)
     line: int = 0
+
+    @property
+    def rights(self) -> tuple[str, ...]:
+        """match: the right-hand choices, each once, in file order."""
+        return tuple(dict.fromkeys(right for _left, right in self.pairs))
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,7 @@ class Quiz:
     functions: tuple[str, ...] = ()
     description: str = ""
     source: str = ""        # where the questions come from (policy paragraph, course); end screen
+    certainty: bool = False  # ask "Hoe zeker ben je?" with every answer
     path: str = ""
     # Lines of the codes, for `content check` messages about unknown codes.
     code_lines: dict = field(default_factory=dict, compare=False, hash=False)
@@ -190,6 +201,9 @@ def _build_quiz(name: str, data: _Lines, problems: list) -> Quiz | None:
             code_lines[key] = list(zip(codes, data.lines.get(f"{key}[]", [data.lines.get(key, data.line)] * len(codes))))
     if data.get("source") is not None and not _text(data.get("source")):
         problem(data.lines.get("source", data.line), "'source' moet een tekst zijn, zoals \"OTO-beleidsplan, §4.4\"")
+    certainty = data.get("certainty", False)
+    if not isinstance(certainty, bool):
+        problem(data.lines.get("certainty", data.line), "'certainty' moet true of false zijn")
     raw_questions = data.get("questions")
     questions = []
     if not isinstance(raw_questions, list) or not raw_questions:
@@ -217,6 +231,7 @@ def _build_quiz(name: str, data: _Lines, problems: list) -> Quiz | None:
                 competencies=tuple(c for c, _ in code_lines.get("competencies", [])),
                 functions=tuple(c for c, _ in code_lines.get("functions", [])),
                 description=_text(data.get("description")) or "", source=_text(data.get("source")) or "",
+                certainty=certainty,
                 path=name, code_lines=code_lines)
 
 
@@ -240,6 +255,8 @@ def _build_question(raw: _Lines, number: int, problem) -> Question | None:
     if not text:
         bad(raw.lines.get("text", raw.line), f"{label}: 'text' ontbreekt")
     options: list[Option] = []
+    pairs: list[tuple[str, str]] = []
+    accepted: list[str] = []
     answer, tolerance = None, 0.0
     if qtype in OPTION_TYPES:
         raw_options = raw.get("options")
@@ -276,6 +293,32 @@ def _build_question(raw: _Lines, number: int, problem) -> Question | None:
             bad(raw.lines.get("options", raw.line), f"{label}: een 'multiple'-vraag heeft minstens één juiste optie")
         if qtype == "order" and len({o.text for o in options}) != len(options):
             bad(raw.lines.get("options", raw.line), f"{label}: in een 'order'-vraag is elke optie anders")
+    elif qtype == "match":
+        raw_pairs = raw.get("pairs")
+        pair_lines = raw.lines.get("pairs[]", [])
+        if not isinstance(raw_pairs, list) or not MIN_PAIRS <= len(raw_pairs) <= MAX_PAIRS:
+            bad(raw.lines.get("pairs", raw.line),
+                f"{label}: 'pairs' is een lijst van 2 tot en met 8 paren, zoals {{left: GRIP 1, right: CoPI}}")
+            raw_pairs = []
+        for index, pair in enumerate(raw_pairs):
+            line = pair_lines[index] if index < len(pair_lines) else raw.line
+            left = _text(pair.get("left")) if isinstance(pair, dict) else None
+            right = _text(pair.get("right")) if isinstance(pair, dict) else None
+            if not left or not right:
+                bad(line, f"{label}, paar {index + 1}: 'left' en 'right' zijn allebei nodig")
+                continue
+            pairs.append((left, right))
+        if len({left for left, _ in pairs}) != len(pairs):
+            bad(raw.lines.get("pairs", raw.line), f"{label}: elke 'left' in een 'match'-vraag is anders")
+    elif qtype == "text":
+        accept = raw.get("accept")
+        if isinstance(accept, (str, int, float)) and not isinstance(accept, bool):
+            accept = [accept]
+        if not isinstance(accept, list) or not accept or not all(_text(a) for a in accept):
+            bad(raw.lines.get("accept", raw.line),
+                f"{label}: 'accept' is een lijst van goede antwoorden, zoals [LCMS]")
+            accept = []
+        accepted = [_text(a) for a in accept]
     elif qtype == "truefalse":
         answer = raw.get("answer")
         if not isinstance(answer, bool):
@@ -290,6 +333,16 @@ def _build_question(raw: _Lines, number: int, problem) -> Question | None:
             if tolerance is None or tolerance < 0:
                 bad(raw.lines.get("tolerance", raw.line), f"{label}: 'tolerance' moet een getal van 0 of meer zijn")
                 tolerance = 0.0
+    hints = raw.get("hints")
+    if hints is None:
+        hints = []
+    elif isinstance(hints, str):
+        hints = [hints]
+    if not isinstance(hints, list) or not all(_text(h) for h in hints):
+        bad(raw.lines.get("hints", raw.line), f"{label}: 'hints' is een lijst van teksten, één per extra poging")
+        hints = []
+    elif len(hints) > MAX_HINTS:
+        bad(raw.lines.get("hints", raw.line), f"{label}: {len(hints)} hints; hooguit {MAX_HINTS}")
     for line, message in errors:
         problem(line, message)
     if errors:
@@ -297,7 +350,9 @@ def _build_question(raw: _Lines, number: int, problem) -> Question | None:
     return Question(id=qid, type=qtype, text=text, options=tuple(options), answer=answer,
                     tolerance=tolerance or 0.0, explanation=_text(raw.get("explanation")) or "",
                     feedback_right=_text(raw.get("feedback_right")) or "",
-                    feedback_wrong=_text(raw.get("feedback_wrong")) or "", line=raw.line)
+                    feedback_wrong=_text(raw.get("feedback_wrong")) or "",
+                    hints=tuple(_text(h) for h in hints), pairs=tuple(pairs), accept=tuple(accepted),
+                    line=raw.line)
 
 
 def load_dir(directory: str | Path) -> QuizSet:

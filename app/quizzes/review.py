@@ -22,10 +22,12 @@ PLANNED_HORIZON_DAYS = 30
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
 
 
-def rating_for(correct: bool, *, slow: bool = False, changed: bool = False) -> Rating:
-    if not correct:
+def rating_for(correct: bool, *, slow: bool = False, changed: bool = False, tries: int = 1,
+               confident_wrong: bool = False) -> Rating:
+    """Never right, or wrong while "heel zeker" → Again; right after a hint or hesitant → Hard; else Good."""
+    if not correct or confident_wrong:
         return Rating.Again
-    if slow or changed:
+    if tries > 1 or slow or changed:
         return Rating.Hard
     return Rating.Good
 
@@ -126,6 +128,18 @@ def next_review_at(user) -> datetime | None:
         if slug in quizzes and quizzes[slug].question(question_id):
             return due
     return None
+
+
+def quiz_review_dates(user, quiz: Quiz, limit: int = 3) -> list[tuple[date, int]]:
+    """When this quiz's questions come back: the first few days with how many questions each."""
+    rows = db.session.execute(db.select(ReviewCard.question_id, ReviewCard.due)
+                              .where(ReviewCard.user_id == user.id, ReviewCard.quiz_slug == quiz.slug)
+                              .order_by(ReviewCard.due)).all()
+    days: dict[date, int] = {}
+    for question_id, due in rows:
+        if quiz.question(question_id) is not None:
+            days[due.date()] = days.get(due.date(), 0) + 1
+    return list(days.items())[:limit]
 
 
 def review_card_for(user, card_id: int) -> DueQuestion | None:

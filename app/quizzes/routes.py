@@ -62,21 +62,25 @@ def start(slug):
     return redirect(url_for("quizzes.attempt", slug=quiz.slug, attempt_id=attempt.id))
 
 
-def _step(quiz, attempt, *, question=None, feedback=None, error=None, status=200, answer_changed=False):
+def _step(quiz, attempt, *, question=None, feedback=None, error=None, status=200, hint=None):
     """The attempt page (or, for htmx, the #quiz-step fragment): a question, its feedback, or the summary."""
     context = dict(quiz=quiz, attempt=attempt, number=_number(quiz, question or (feedback and feedback.question)),
                    total=len(quiz.questions), error=error)
     if feedback is not None:
         context.update(feedback=feedback, has_next=services.next_question(quiz, attempt) is not None)
     elif question is not None:
+        pending = services.answers_by_question(attempt).get(question.id)
         context.update(question=question, options=scoring.shuffled_options(question, attempt.seed),
-                       action=url_for("quizzes.answer", slug=quiz.slug, attempt_id=attempt.id))
+                       action=url_for("quizzes.answer", slug=quiz.slug, attempt_id=attempt.id),
+                       hint=hint or services.pending_hint(question, pending),
+                       ask_certainty=quiz.certainty and pending is None, certainty_choices=scoring.CERTAINTY)
     else:
         rows = services.summary(quiz, attempt)
-        missed = [q for q in rows if q.answered and not q.correct]
-        context.update(rows=rows, missed=missed,
-                       modules=services.modules_for(quiz.competencies) if missed else [],
-                       next_review=spaced_review.next_review_at(current_user))
+        calibration = services.calibration(rows) if quiz.certainty else None
+        needs_reading = any(r.answered and not r.correct for r in rows)
+        context.update(rows=rows, right=sum(r.correct for r in rows), calibration=calibration,
+                       modules=services.modules_for(quiz.competencies) if needs_reading else [],
+                       review_dates=spaced_review.quiz_review_dates(current_user, quiz))
     return render("quizzes/attempt.html", "quizzes/_step.html", status=status, **context)
 
 
@@ -117,6 +121,10 @@ def answer(slug, attempt_id):
         if question is None:
             return _step(quiz, attempt, error=str(exc), status=422)
         return _step(quiz, attempt, question=question, error=str(exc), status=422)
+    if result.hint is not None:   # a wrong try at a question with hints: the hint, and try again
+        if not is_htmx():
+            return redirect(url_for("quizzes.attempt", slug=slug, attempt_id=attempt.id))
+        return _step(quiz, attempt, question=quiz.question(result.answer.question_id), hint=result.hint)
     if result.replay:
         message = "Deze vraag had je al beantwoord; je eerste antwoord blijft staan."
         if not is_htmx():
@@ -139,6 +147,8 @@ def feedback(slug, attempt_id, question_id):
     stored = services.answers_by_question(attempt).get(question_id)
     if question is None or stored is None:
         abort(404)
+    if not stored.settled:   # still trying: the feedback would give the answer away
+        return redirect(url_for("quizzes.attempt", slug=slug, attempt_id=attempt.id))
     return _step(quiz, attempt, feedback=scoring.feedback_for(question, stored.response, attempt.seed))
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import random
+import unicodedata
 from dataclasses import dataclass, field
 
-from app.quizzes.loader import Question
+from app.quizzes.loader import Option, Question
 
 
 class AnswerError(ValueError):
@@ -17,9 +18,15 @@ class TamperedAnswer(AnswerError):
 
 
 def shuffled_options(question: Question, seed: int | str):
-    """The options in this attempt's order: the same seed and question always give the same order."""
+    """The options in this attempt's order: the same seed and question always give the same order.
+
+    For a `match` question these are its right-hand choices (index = position in question.rights).
+    """
     digest = hashlib.sha256(f"{seed}:{question.id}".encode()).digest()
-    options = list(question.options)
+    if question.type == "match":
+        options = [Option(index=i, text=text) for i, text in enumerate(question.rights)]
+    else:
+        options = list(question.options)
     random.Random(int.from_bytes(digest[:8], "big")).shuffle(options)
     return options
 
@@ -56,6 +63,24 @@ def parse_response(question: Question, form) -> object:
         if number is None:
             raise AnswerError("Vul een getal in, bijvoorbeeld 5 of 2,5.")
         return number
+    if question.type == "match":
+        choices = len(question.rights)
+        chosen = []
+        for index in range(len(question.pairs)):
+            value = form.get(f"match-{index}")
+            if value is None or value == "":
+                raise AnswerError("Kies bij elk onderdeel een antwoord.")
+            if not value.isdigit() or not 0 <= int(value) < choices:
+                raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.")
+            chosen.append(int(value))
+        return chosen
+    if question.type == "text":
+        value = (form.get("answer") or "").strip()
+        if not value:
+            raise AnswerError("Typ je antwoord.")
+        if len(value) > 200:
+            raise AnswerError("Je antwoord is te lang (hooguit 200 tekens).")
+        return value
     if question.type == "order":
         positions = []
         n = len(question.options)
@@ -70,6 +95,21 @@ def parse_response(question: Question, form) -> object:
             raise AnswerError("Geef elke plaats maar één keer.")
         return positions
     raise TamperedAnswer("Onbekend vraagtype.")
+
+
+CERTAINTY = {"gok": "Gok", "redelijk": "Redelijk zeker", "heel": "Heel zeker"}
+
+
+def parse_certainty(quiz, form) -> str | None:
+    """How sure the learner is ("gok", "redelijk", "heel"), for a quiz with `certainty: true`."""
+    if not quiz.certainty:
+        return None
+    value = form.get("certainty")
+    if not value:
+        raise AnswerError("Kies hoe zeker je bent.")
+    if value not in CERTAINTY:
+        raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.")
+    return value
 
 
 def parse_number(value: str) -> float | None:
@@ -99,7 +139,24 @@ def score(question: Question, response) -> bool:
             return False
     if question.type == "order":
         return list(response or []) == list(range(1, len(question.options) + 1))
+    if question.type == "match":
+        return list(response or []) == right_choices(question)
+    if question.type == "text":
+        return isinstance(response, str) and normalise_text(response) in {normalise_text(a) for a in question.accept}
     return False
+
+
+def right_choices(question: Question) -> list[int]:
+    """match: per pair the index (in question.rights) of its right-hand side."""
+    rights = question.rights
+    return [rights.index(right) for _left, right in question.pairs]
+
+
+def normalise_text(value: str) -> str:
+    """For `text` answers: case, accents and surrounding (and repeated) spaces do not matter."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
 
 
 @dataclass
@@ -112,13 +169,22 @@ class OptionFeedback:
 
 
 @dataclass
+class PairFeedback:
+    left: str
+    right: str              # the right answer
+    chosen: str             # what the learner chose
+    correct: bool
+
+
+@dataclass
 class Feedback:
     question: Question
     response: object
     correct: bool
     options: list[OptionFeedback] = field(default_factory=list)
     message: str = ""               # truefalse/numeric: feedback_right or feedback_wrong
-    right_answer: str = ""          # truefalse/numeric/order: what would have been right
+    right_answer: str = ""          # truefalse/numeric/text: what would have been right
+    pairs: list[PairFeedback] = field(default_factory=list)   # match: each pair right or not yet
 
 
 def feedback_for(question: Question, response, seed: int | str) -> Feedback:
@@ -133,12 +199,21 @@ def feedback_for(question: Question, response, seed: int | str) -> Feedback:
         result.options = [OptionFeedback(o, True, positions[o.index] == o.index + 1 if o.index < len(positions) else False,
                                          o.feedback, positions[o.index] if o.index < len(positions) else None)
                           for o in question.options]
+    elif question.type == "match":
+        chosen = list(response or [])
+        rights = question.rights
+        result.pairs = [PairFeedback(left, right,
+                                     rights[chosen[i]] if i < len(chosen) and chosen[i] < len(rights) else "",
+                                     i < len(chosen) and chosen[i] < len(rights) and rights[chosen[i]] == right)
+                        for i, (left, right) in enumerate(question.pairs)]
+    elif question.type == "text":
+        result.right_answer = " of ".join(question.accept)
     elif question.type == "truefalse":
         result.right_answer = "Juist" if question.answer else "Onjuist"
     elif question.type == "numeric":
         result.right_answer = format_number(question.answer) + (
             f" (marge {format_number(question.tolerance)})" if question.tolerance else "")
-    if question.type in ("truefalse", "numeric"):
+    if question.type in ("truefalse", "numeric", "text", "match"):
         result.message = question.feedback_right if correct else question.feedback_wrong
     return result
 

@@ -36,13 +36,20 @@ def test_sample_with_every_supported_construct():
 
 def test_unsupported_constructs_are_reported_by_line():
     questions, problems = parse_gift((DATA / "unsupported.gift").read_text(encoding="utf-8"))
-    assert [q["text"] for q in questions] == ["Goede vraag."]
+    assert [q["text"] for q in questions] == ["Goede vraag.", "Koppel de functies.", "Wie leidt het ROT?"]
     assert problems == [
-        (4, "koppelvraag (->) wordt niet ondersteund"),
-        (9, "kort-antwoordvraag (alleen '='-antwoorden) wordt niet ondersteund"),
         (11, "open vraag (essay, {}) wordt niet ondersteund"),
         (13, "een beschrijving zonder antwoorden (geen {…}) wordt niet ondersteund"),
     ]
+
+
+def test_matching_and_short_answer_become_match_and_text():
+    questions, _problems = parse_gift((DATA / "unsupported.gift").read_text(encoding="utf-8"))
+    assert questions[1] == {"id": "koppel", "type": "match", "text": "Koppel de functies.",
+                            "pairs": [{"left": "OL", "right": "Operationeel Leider"},
+                                      {"left": "BA", "right": "Bestuursadviseur"}]}
+    assert questions[2] == {"id": "q3", "type": "text", "text": "Wie leidt het ROT?",
+                            "accept": ["de OL", "operationeel leider"]}
 
 
 def test_import_command_writes_a_valid_quiz(app, runner, tmp_path):
@@ -63,7 +70,7 @@ def test_import_command_refuses_unsupported_and_writes_nothing(app, runner, tmp_
     app.config["QUIZ_DIR"] = str(tmp_path)
     result = runner.invoke(args=["content", "import-gift", str(DATA / "unsupported.gift")])
     assert result.exit_code == 1
-    assert f"{DATA / 'unsupported.gift'}:4: koppelvraag (->) wordt niet ondersteund" in result.output
+    assert f"{DATA / 'unsupported.gift'}:11: open vraag (essay, {{}}) wordt niet ondersteund" in result.output
     assert "unsupported.gift:13:" in result.output
     assert list(tmp_path.iterdir()) == []
 
@@ -101,3 +108,15 @@ def test_export_of_unknown_quiz_fails(app, runner, quiz_dir):
     assert result.exit_code == 1 and "bestaat niet" in result.output
     printed = runner.invoke(args=["content", "export-gift", "alle-typen"])
     assert printed.exit_code == 0 and "::s1::[markdown]" in printed.output and "~%50%" in printed.output
+
+
+def test_match_and_text_survive_a_gift_round_trip(tmp_path):
+    import shutil
+    shutil.copy(DATA / "typen-nieuw.yaml", tmp_path / "typen-nieuw.yaml")
+    quiz = load_dir(tmp_path).quizzes["typen-nieuw"]
+    text, warnings = to_gift(quiz)
+    questions, problems = parse_gift(text)
+    assert problems == [] and warnings == []
+    k1, w1 = questions
+    assert [(p["left"], p["right"]) for p in k1["pairs"]] == list(quiz.question("k1").pairs)
+    assert w1["type"] == "text" and w1["accept"] == list(quiz.question("w1").accept)

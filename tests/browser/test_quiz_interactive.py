@@ -1,0 +1,69 @@
+"""Interactive practice on a phone: a hint after a wrong try, another try, and "hoe zeker ben je?"."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import axe_violations
+
+
+
+def _shot(page, name):
+    import os
+    folder = os.environ.get("PARAAT_SHOTS")
+    if folder:
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+
+
+def _start(page):
+    page.goto("/quizzes/interactief-grip-rollen")
+    page.get_by_role("button", name=re.compile("Start de oefentoets|Opnieuw beginnen")).click()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_hint_then_second_try_with_certainty(browser, live_server, javascript):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL", base_url=live_server,
+                                  java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill("functionaris@demo.paraat.nl")
+    page.get_by_label("Wachtwoord", exact=True).fill("paraat-demo")
+    page.get_by_role("button", name="Inloggen").click()
+    _start(page)
+    expect(page.get_by_role("group", name="Hoe zeker ben je?")).to_be_visible()
+    _shot(page, f"hint-1-question-{'js' if javascript else 'nojs'}")
+    page.get_by_label("De burgemeester").check()
+    page.get_by_label("Heel zeker").check()
+    page.get_by_role("button", name="Controleer mijn antwoord").click()
+    hint = page.locator(".quiz-hint")
+    expect(hint).to_contain_text("Het ROT leidt de operationele aanpak, niet het bestuur.")
+    if javascript:
+        expect(hint).to_be_focused()
+    expect(page.get_by_role("group", name="Hoe zeker ben je?")).to_have_count(0)
+    expect(page.get_by_text("Klopt, de Operationeel Leider")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    _shot(page, f"hint-2-hint-{'js' if javascript else 'nojs'}")
+    page.get_by_label("De Operationeel Leider").check()
+    page.get_by_role("button", name="Probeer opnieuw").click()
+    expect(page.locator(".quiz-verdict")).to_have_text(re.compile("Goed!"))
+    _shot(page, f"hint-3-feedback-{'js' if javascript else 'nojs'}")
+    for number, answer in ((2, "Onjuist"), (3, "10")):
+        page.get_by_role("link", name="Volgende vraag").click()
+        expect(page.locator(".quiz-progress")).to_have_text(f"Vraag {number} van 3")
+        _shot(page, f"hint-q{number}-{'js' if javascript else 'nojs'}")
+        if answer == "10":
+            page.get_by_label("Je antwoord (een getal)").fill(answer)
+        else:
+            page.get_by_label(answer, exact=True).check()
+        page.get_by_label("Redelijk zeker").check()
+        page.get_by_role("button", name="Controleer mijn antwoord").click()
+    page.get_by_role("link", name="Bekijk je resultaat").click()
+    expect(page.locator(".quiz-calibration")).to_contain_text(
+        "Bij 1 vraag was je heel zeker; 1 daarvan was nog niet goed. Daar zit je grootste winst")
+    expect(page.get_by_text("Je had 2 van de 3 vragen in één keer goed.")).to_be_visible()
+    expect(page.locator(".quiz-source")).to_contain_text("Bron: OTO-beleidsplan Twente")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    _shot(page, f"hint-4-summary-{'js' if javascript else 'nojs'}")
+    if javascript:
+        assert axe_violations(page) == []
+    context.close()
