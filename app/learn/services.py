@@ -209,4 +209,6 @@ def start_page_pick(user, today: date | None = None, catalogue: Catalogue | None
                      key=lambda m: changed_at(m), reverse=True)[:3]
     return {"briefing": briefing, "is_weekly": is_weekly, "week": week, "updated": updated,
             "briefing_read": reads.get(briefing.slug) if briefing else None,
+            # The module's quiz, started straight from the card: two taps to the first question.
+            "quiz": briefing.quiz if briefing and briefing.quiz in catalogue.quiz_slugs else None,
             "plan_modules": plan_modules, "has_plan": bool(chosen)}

@@ -41,7 +41,12 @@ def _restore(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    """Protected text back to plain text: escapes restored, line breaks inside a line joined."""
+    """Protected text back to plain text: escapes restored, line breaks inside a line joined.
+
+    Moodle's format markers ([html], [moodle], [plain], [markdown]) may start a question text, an
+    answer or a feedback; they are dropped (HTML is sanitised when the quiz is shown).
+    """
+    text = _FORMAT.sub("", text)
     lines = [line.strip() for line in _restore(text).split("\n")]
     return re.sub(r"[ \t]+", " ", "\n".join(lines)).strip()
 
@@ -153,9 +158,19 @@ def _parse_block(block: _Block) -> dict:
 
 
 def _numeric(body: str, fail) -> dict:
-    if re.search(r"[=~]", body):
+    """{#5:0.5#right}, {#1..3}, {#=5:0.5#right}, and a catch-all wrong feedback {#3:2~#wrong}."""
+    main, *others = body.split("~")
+    feedback_wrong = ""
+    for other in others:
+        if not other.strip().startswith("#"):
+            fail("numerieke vraag met meerdere antwoorden of deelpunten wordt niet ondersteund")
+        feedback_wrong = _clean(other.strip()[1:])
+    main = main.strip()
+    if main.startswith("="):
+        main = main[1:]
+    if re.search(r"[=~]", main):
         fail("numerieke vraag met meerdere antwoorden of deelpunten wordt niet ondersteund")
-    value, _, feedback = body.partition("#")
+    value, _, feedback = main.partition("#")
     value = value.strip()
     range_match = re.fullmatch(r"(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)", value)
     tolerance_match = re.fullmatch(r"(-?\d+(?:\.\d+)?)(?::(\d+(?:\.\d+)?))?", value)
@@ -171,6 +186,8 @@ def _numeric(body: str, fail) -> dict:
         result["tolerance"] = _plain_number(tolerance)
     if feedback.strip():
         result["feedback_right"] = _clean(feedback)
+    if feedback_wrong:
+        result["feedback_wrong"] = feedback_wrong
     return result
 
 
@@ -285,8 +302,8 @@ def to_gift(quiz) -> tuple[str, list[str]]:
             value = "#" + _number(q.answer) + (f":{_number(q.tolerance)}" if q.tolerance else "")
             if q.feedback_right:
                 value += f"#{_escape(q.feedback_right)}"
-            if q.feedback_wrong:
-                warnings.append(f"vraag {q.id}: feedback bij een fout getal kan niet in GIFT; weggelaten")
+            if q.feedback_wrong:   # Moodle's catch-all: shown for any answer outside the range
+                value += f"~#{_escape(q.feedback_wrong)}"
             lines.append(value)
         if q.explanation:
             lines.append(f"####{_escape(q.explanation)}")

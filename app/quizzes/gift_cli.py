@@ -31,8 +31,10 @@ _Dumper.add_representer(str, _str)
 @click.option("--slug", help="Slug van de oefentoets (standaard: de bestandsnaam).")
 @click.option("--title", help="Titel van de oefentoets (standaard: de slug).")
 @click.option("--force", is_flag=True, help="Een bestaand quizbestand overschrijven.")
+@click.option("--skip-unsupported", is_flag=True,
+              help="Schrijf de vragen die wel kunnen en noem elke overgeslagen vraag met regel en soort.")
 @with_appcontext
-def import_gift(file: Path, slug: str | None, title: str | None, force: bool) -> None:
+def import_gift(file: Path, slug: str | None, title: str | None, force: bool, skip_unsupported: bool) -> None:
     """Zet Moodle GIFT-vragen om naar QUIZ_DIR/<slug>.yaml; exit 1 bij iets dat niet kan."""
     from app.quizzes.gift import parse_gift
     from app.quizzes.loader import parse_file
@@ -45,10 +47,14 @@ def import_gift(file: Path, slug: str | None, title: str | None, force: bool) ->
     questions, problems = parse_gift(source)
     if not questions and not problems:
         problems = [(1, "geen vragen gevonden")]
-    if problems:
+    if problems and skip_unsupported and questions:
+        for line, message in problems:
+            click.echo(f"{file}:{line}: overgeslagen: {message}", err=True)
+    elif problems:
         for line, message in problems:
             click.echo(f"{file}:{line}: {message}", err=True)
-        click.echo("Niets geschreven: los deze punten op (of haal de vragen weg) en probeer het opnieuw.", err=True)
+        click.echo("Niets geschreven: los deze punten op (of haal de vragen weg) en probeer het opnieuw, "
+                   "of gebruik --skip-unsupported om alleen de vragen te schrijven die wel kunnen.", err=True)
         raise SystemExit(1)
     slug = _slugify(slug or file.stem)
     target = Path(current_app.config["QUIZ_DIR"]) / f"{slug}.yaml"
@@ -70,7 +76,8 @@ def import_gift(file: Path, slug: str | None, title: str | None, force: bool) ->
             click.echo(f"{file}: na omzetten: {message}", err=True)
         raise SystemExit(1)
     temporary.replace(target)
-    click.echo(f"{len(questions)} vragen geschreven naar {target}.")
+    skipped = f"; {len(problems)} overgeslagen" if problems else ""
+    click.echo(f"{len(questions)} vragen geschreven naar {target}{skipped}.")
 
 
 @click.command("export-gift")

@@ -170,6 +170,7 @@ def review():
     state = _review_state()
     due = spaced_review.due_questions(current_user, limit=spaced_review.REVIEW_SESSION_SIZE + 1)
     context = dict(done=state["done"], size=spaced_review.REVIEW_SESSION_SIZE, due_count=len(due),
+                   total=min(spaced_review.REVIEW_SESSION_SIZE, state["done"] + len(due)),
                    next_review=spaced_review.next_review_at(current_user) if not due else None)
     if due and state["done"] < spaced_review.REVIEW_SESSION_SIZE:
         item = due[0]
@@ -200,6 +201,7 @@ def review_question(card_id):
     position = due.index(card_id) if card_id in due else len(due)
     return render("quizzes/review.html", "quizzes/_review_step.html", done=position,
                   size=max(spaced_review.REVIEW_SESSION_SIZE, position + 1), due_count=len(due), item=item,
+                  total=max(len(due), position + 1),
                   question=item.question,
                   options=scoring.shuffled_options(item.question, spaced_review.review_seed(item.card)),
                   action=url_for("quizzes.review_answer", card_id=card_id))

@@ -225,3 +225,17 @@ def test_module_page_shows_when_the_file_last_changed_and_marks_it_updated_after
     os.utime(modules / "diagnose.md", (future, future))
     assert "bijgewerkt sinds je hem las" in client.get("/learn/diagnose").get_data(as_text=True)
     assert "Bijgewerkt sinds je ze las" in client.get("/").get_data(as_text=True)
+
+
+def test_two_taps_from_the_start_page_to_the_first_question(client, reader, content_dir, quiz_dir):
+    write_module(content_dir, "week.md", title="Module voor de briefing", briefing_week=iso_week(date.today()),
+                 quiz="diagnose-basis")
+    write_quiz(quiz_dir, "diagnose-basis")
+    card = client.get("/").get_data(as_text=True).split('id="section-briefing_module"')[1].split("</section>")[0]
+    assert 'action="/quizzes/diagnose-basis/attempts"' in card and "Start de quiz bij deze module" in card
+    response = client.post("/quizzes/diagnose-basis/attempts")       # tap 1 (a plain form post)
+    page = client.get(response.location).get_data(as_text=True)      # the redirect: the first question
+    assert "Vraag 1 van 1" in page and "Bij GRIP 2 is een ROT actief." in page
+    # The module page has the quiz link at the top too, before the text.
+    module = client.get("/learn/week").get_data(as_text=True)
+    assert module.index('href="/quizzes/diagnose-basis"') < module.index("<h1")

@@ -120,3 +120,29 @@ def test_match_and_text_survive_a_gift_round_trip(tmp_path):
     k1, w1 = questions
     assert [(p["left"], p["right"]) for p in k1["pairs"]] == list(quiz.question("k1").pairs)
     assert w1["type"] == "text" and w1["accept"] == list(quiz.question("w1").accept)
+
+
+def test_moodle_format_markers_are_dropped_and_numeric_catch_all_feedback_is_kept():
+    questions, problems = parse_gift((DATA / "moodle-style.gift").read_text(encoding="utf-8"))
+    colour, distance = questions
+    assert colour["text"] == "Welke kleur heeft de lucht?"
+    assert colour["options"] == [{"text": "blue", "correct": True, "feedback": "right, <b>good</b>"},
+                                 {"text": "wrong, green", "correct": False, "feedback": "not green"}]
+    assert distance == {"id": "afstand", "type": "numeric", "text": "Hoeveel kilometer?", "answer": 3,
+                        "tolerance": 2, "feedback_wrong": "Dat valt buiten de marge."}
+    assert problems == [(9, "open vraag (essay, {}) wordt niet ondersteund")]
+
+
+def test_skip_unsupported_writes_the_rest_and_names_each_skipped_question(app, runner, tmp_path):
+    app.config["QUIZ_DIR"] = str(tmp_path)
+    refused = runner.invoke(args=["content", "import-gift", str(DATA / "moodle-style.gift"), "--slug", "m"])
+    assert refused.exit_code == 1 and "Niets geschreven" in refused.output and not (tmp_path / "m.yaml").exists()
+    result = runner.invoke(args=["content", "import-gift", str(DATA / "moodle-style.gift"), "--slug", "m",
+                                 "--skip-unsupported"])
+    assert result.exit_code == 0, result.output
+    assert "moodle-style.gift:9: overgeslagen: open vraag (essay, {}) wordt niet ondersteund" in result.output
+    assert "2 vragen geschreven" in result.output and "1 overgeslagen" in result.output
+    quiz = load_dir(tmp_path).quizzes["m"]
+    assert quiz.question("afstand").feedback_wrong == "Dat valt buiten de marge."
+    text, warnings = to_gift(quiz)
+    assert "{#3:2~#Dat valt buiten de marge.}" in text.replace("\n", "") and warnings == []
