@@ -1,7 +1,7 @@
 """quiz_answer: tries, right at the first try, settled, certainty (interactive practice, issue 16)
 
 Revision ID: c3d9e5f1a7b2
-Revises: b7c2e4a91d30
+Revises: 199dfe8fe1c1
 Create Date: 2026-11-30 05:10:00
 
 Existing answers were one try each: tries 1, settled, and right at the first try when right.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c3d9e5f1a7b2'
-down_revision = 'b7c2e4a91d30'
+down_revision = '199dfe8fe1c1'
 branch_labels = None
 depends_on = None
 
