@@ -93,18 +93,52 @@ class _Allocation:
         # limit) from the requests not yet rejected: a matroid choice, hence substitutable, so
         # the outcome is the person-optimal stable one whatever the order of processing, and
         # with limit 1 it is textbook deferred acceptance.
-        people, heaps, cap = self.inst.people, self.heaps, self.cap
+        people, heaps, cap, requests = self.inst.people, self.heaps, self.cap, self.requests
         held = self.held = [set() for _ in people]
         dates = self.held_dates = [{} for _ in people]   # date -> activity held that day
         rejected = self.rejected = [set() for _ in people]
+        limits = [p.limit for p in people]
+        # With limit 1 a person who proposes holds nothing, so dates never block and nothing
+        # before the last rejection can reopen: a pointer into the list replaces the rescan.
+        nxt = [0] * len(people)
         stack = list(range(len(people) - 1, -1, -1))
         while stack:
             p = stack.pop()
-            room = people[p].limit - len(held[p])
+            hp = held[p]
+            if limits[p] == 1:
+                if hp:
+                    continue
+                row, i, end = requests[p], nxt[p], len(requests[p])
+                while i < end:
+                    a, s, key, d, _ = row[i]
+                    i += 1
+                    c = cap[s]
+                    if not c:
+                        continue
+                    heap = heaps[s]
+                    if len(heap) < c:
+                        heappush(heap, (-key, p))
+                    elif -heap[0][0] > key:
+                        q = heapreplace(heap, (-key, p))[1]
+                        held[q].discard(a)
+                        if d is not None:
+                            del dates[q][d]
+                        rejected[q].add(a)
+                        stack.append(q)
+                    else:
+                        rejected[p].add(a)
+                        continue
+                    hp.add(a)
+                    if d is not None:
+                        dates[p][d] = a
+                    break
+                nxt[p] = i
+                continue
+            room = limits[p] - len(hp)
             if room <= 0:
                 continue
-            hp, hd, rj = held[p], dates[p], rejected[p]
-            for a, s, key, d, _ in self.requests[p]:
+            hd, rj = dates[p], rejected[p]
+            for a, s, key, d, _ in requests[p]:
                 if a in hp or a in rj or (d is not None and d in hd) or not cap[s]:
                     continue
                 heap = heaps[s]
@@ -145,15 +179,16 @@ class _Allocation:
                 if n:
                     self._slot(a, f)
         waiting = [[] for _ in self.slots]   # keys of those who asked and did not get it
-        granted = []
         for p, row in enumerate(self.requests):
             hp = held[p]
-            for a, s, key, _, _ in row:
-                if a in hp:
-                    granted.append((a, key, p))
-                else:
+            if hp:
+                for a, s, key, _, _ in row:
+                    if a not in hp:
+                        waiting[s].append(key)
+            else:
+                for a, s, key, _, _ in row:
                     waiting[s].append(key)
-        granted.sort()
+        granted = sorted((self.slots[s][0], -negkey, p) for s, heap in enumerate(self.heaps) for negkey, p in heap)
         for keys in waiting:
             keys.sort()
 
@@ -211,7 +246,7 @@ class _Allocation:
                     gap, miss = divmod(key // n, 2)
                 entry = {"activity": act_ids[a], "rank": rank + 1, "rule": rule,
                          "your_priority": {"plan_match": not miss, "deficit": top - gap, "lottery": ticket},
-                         "cutoff": cutoff and cutoff.copy(),
+                         "cutoff": cutoff,     # shared by the entries of one slot (read-only data)
                          "waitlist_position": bisect_left(waiting[s], key) + 1}
                 if not cap[s]:
                     entry["reason"] = "no_seats_for_function"
