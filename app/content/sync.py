@@ -65,12 +65,21 @@ class SyncResult:
 def git(*args: str, cwd: str | os.PathLike | None = None, git_dir: str | os.PathLike | None = None) -> str:
     """Run plain git; its stderr becomes the SyncError message."""
     command = ["git", "-c", "core.quotePath=false"] + ([f"--git-dir={git_dir}"] if git_dir else []) + list(args)
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, **GIT_ENV}, timeout=600)
+    done = _run(command, cwd=cwd, text=True)
     if done.returncode != 0:
         reason = (done.stderr or done.stdout).strip().splitlines()
         raise SyncError(redact(f"git {args[0]} mislukt: {reason[-1] if reason else done.returncode}"))
     return done.stdout
+
+
+def _run(command: list[str], **options) -> subprocess.CompletedProcess:
+    """subprocess.run for git and tar; a missing program or a hanging fetch is a SyncError."""
+    try:
+        return subprocess.run(command, capture_output=True, env={**os.environ, **GIT_ENV}, timeout=600, **options)
+    except FileNotFoundError:
+        raise SyncError(f"'{command[0]}' is niet geïnstalleerd op deze server") from None
+    except subprocess.TimeoutExpired:
+        raise SyncError(f"'{command[0]} {command[1] if len(command) > 1 else ''}' duurde langer dan 10 minuten") from None
 
 
 def commit_info(git_dir: Path, sha: str) -> dict:
@@ -96,11 +105,10 @@ def export(git_dir: Path, sha: str, target: Path) -> None:
     """Write the tree of sha into target (symlinks stay links, to be reported, never followed), and give
     every file the time of the last commit that changed it: that is when a module "last changed"."""
     target.mkdir(parents=True)
-    archive = subprocess.run(["git", f"--git-dir={git_dir}", "archive", "--format=tar", sha],
-                             capture_output=True, env={**os.environ, **GIT_ENV}, timeout=600)
+    archive = _run(["git", f"--git-dir={git_dir}", "archive", "--format=tar", sha])
     if archive.returncode != 0:
         raise SyncError(f"git archive mislukt: {archive.stderr.decode(errors='replace').strip()}")
-    untar = subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, capture_output=True)
+    untar = _run(["tar", "-x", "-C", str(target)], input=archive.stdout)
     if untar.returncode != 0:
         raise SyncError(f"uitpakken mislukt: {untar.stderr.decode(errors='replace').strip()}")
     # Only files of this tree (whose folders are real folders in it), newest commit first.
