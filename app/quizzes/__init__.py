@@ -22,7 +22,7 @@ def _register_content_tools(app):
     import click
     from flask.cli import AppGroup
 
-    from app.quizzes.gift_cli import export_gift, import_gift
+    from app.quizzes.gift_cli import export_gift, export_moodle_xml, import_gift, import_moodle_xml
 
     try:
         from app.content import Problem, register_checker
@@ -48,5 +48,5 @@ def _register_content_tools(app):
             group = AppGroup("content", help="Microlearnings en quizzen controleren.")
         app.cli.add_command(group)
     if isinstance(group, click.Group):
-        group.add_command(import_gift)
-        group.add_command(export_gift)
+        for command in (import_gift, export_gift, import_moodle_xml, export_moodle_xml):
+            group.add_command(command)

@@ -104,3 +104,82 @@ def export_gift(slug: str, output: Path | None) -> None:
         click.echo(f"{len(quiz.questions) - sum('volgorde' in w for w in warnings)} vragen geschreven naar {output}.")
     else:
         click.echo(text, nl=False)
+
+
+@click.command("import-moodle-xml")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--slug", help="Slug van de oefentoets (standaard: de bestandsnaam).")
+@click.option("--title", help="Titel (standaard: de laatste categorie in het bestand, anders de slug).")
+@click.option("--force", is_flag=True, help="Een bestaand quizbestand overschrijven.")
+@with_appcontext
+def import_moodle_xml(file: Path, slug: str | None, title: str | None, force: bool) -> None:
+    """Zet een Moodle XML-bestand om naar QUIZ_DIR/<slug>.yaml (en afbeeldingen in QUIZ_DIR/<slug>/)."""
+    from app.quizzes.moodle_xml import parse_moodle_xml
+
+    slug = _slugify(slug or file.stem)
+    converted = parse_moodle_xml(file.read_bytes(), slug)
+    if converted.problems:
+        for problem in converted.problems:
+            click.echo(f"{file}: {problem}", err=True)
+        click.echo("Niets geschreven: los deze punten op (of haal de vragen weg) en probeer het opnieuw.", err=True)
+        raise SystemExit(1)
+    _write_quiz(file, slug, title or converted.title or slug.replace("-", " ").capitalize(),
+                converted.questions, force, files=converted.files)
+
+
+def _write_quiz(file: Path, slug: str, title: str, questions: list, force: bool, files: dict | None = None,
+                note: str = "") -> None:
+    """Write QUIZ_DIR/<slug>.yaml (and its images) only when it passes the checks; else nothing."""
+    from app.quizzes.loader import parse_file
+
+    directory = Path(current_app.config["QUIZ_DIR"])
+    target = directory / f"{slug}.yaml"
+    if target.exists() and not force:
+        click.echo(f"{target} bestaat al; gebruik --force om het te overschrijven.", err=True)
+        raise SystemExit(1)
+    data = {"slug": slug, "title": title, "competencies": [], "questions": questions}
+    text = (f"# Geïmporteerd uit {file.name}; vul 'competencies' en 'source' aan.\n"
+            + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100))
+    directory.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(".yaml.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    _quiz, file_problems = parse_file(temporary)
+    if file_problems:
+        temporary.unlink()
+        for _path, line, message in file_problems:
+            click.echo(f"{file}: na omzetten: {message}", err=True)
+        raise SystemExit(1)
+    if files:
+        media = directory / slug
+        media.mkdir(exist_ok=True)
+        for name, content in files.items():
+            (media / name).write_bytes(content)
+    temporary.replace(target)
+    click.echo(f"{len(questions)} vragen geschreven naar {target}{note}"
+               + (f" en {len(files)} afbeelding(en) naar {directory / slug}" if files else "") + ".")
+
+
+@click.command("export-moodle-xml")
+@click.argument("slug")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Schrijf naar dit bestand (standaard: naar het scherm).")
+@with_appcontext
+def export_moodle_xml(slug: str, output: Path | None) -> None:
+    """Zet oefentoets SLUG om naar Moodle XML."""
+    from app.quizzes.loader import load_dir
+    from app.quizzes.moodle_xml import to_moodle_xml
+
+    quiz_set = load_dir(current_app.config["QUIZ_DIR"])
+    quiz = quiz_set.quizzes.get(slug)
+    if quiz is None:
+        reason = "heeft fouten (zie flask content check)" if slug in quiz_set.broken_slugs else "bestaat niet"
+        click.echo(f"Oefentoets '{slug}' {reason}.", err=True)
+        raise SystemExit(1)
+    text, warnings = to_moodle_xml(quiz)
+    for warning in warnings:
+        click.echo(f"Let op: {warning}", err=True)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"{len(quiz.questions) - len(warnings)} vragen geschreven naar {output}.")
+    else:
+        click.echo(text, nl=False)

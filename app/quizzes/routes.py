@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, redirect, request, send_from_directory, session, url_for
 from flask_login import current_user, login_required
 
 from app import audit
@@ -52,6 +52,19 @@ def index():
 def quiz(slug):
     quiz = _quiz_or_404(slug)
     return render("quizzes/quiz.html", quiz=quiz, open_attempt=services.open_attempt(current_user, quiz))
+
+
+@bp.route("/quizzes/media/<slug>/<name>")
+@login_required
+def media(slug, name):
+    """An image imported with a quiz (Moodle XML files), from QUIZ_DIR/<slug>/; image types only."""
+    from pathlib import Path
+
+    from app.quizzes.moodle_xml import IMAGE_TYPES
+    extension = name[name.rfind("."):].lower() if "." in name else ""
+    if loader.get_quiz(slug) is None or extension not in IMAGE_TYPES:
+        abort(404)
+    return send_from_directory(Path(current_app.config["QUIZ_DIR"]) / slug, name, mimetype=IMAGE_TYPES[extension])
 
 
 @bp.route("/quizzes/<slug>/attempts", methods=["POST"])
