@@ -376,8 +376,9 @@ def invite_observer(user: User, colleague_id: int, *, entry: PortfolioEntry | No
         db.session.rollback()
         return db.session.scalar(db.select(PeerObservation).filter_by(observed_id=user.id, nonce=nonce)), False
     mail.send(colleague.email, f"{user.name} vraagt je om een waarneming",
-              f"Beste {colleague.name},\n\n{user.name} vraagt je om hem of haar waar te nemen bij '{obs.title}' "
-              f"({occurred_on:%d-%m-%Y}), op zijn of haar leerdoelen (vakman herkent vakman). "
+              f"Beste {colleague.name},\n\n{user.name} vraagt of je wilt waarnemen bij '{obs.title}' "
+              f"({occurred_on:%d-%m-%Y}) en per leerdoel van {user.name} wilt opschrijven wat je zag "
+              f"(vakman herkent vakman). "
               f"Schrijf je waarneming op: {public_url('portfolio.observe', obs_id=obs.id)}\n\nPARAAT",
               user=colleague)
     db.session.commit()

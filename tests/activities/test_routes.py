@@ -484,3 +484,10 @@ def test_one_activity_as_ics_download(client, person):
     assert event.decoded("dtstart").isoformat() == "2027-02-04T09:00:00+01:00"
     other = make_activity("Elders", reg=factories.region("elders"))
     assert client.get(f"/activities/{other.id}.ics").status_code == 404
+
+
+def test_a_closed_round_says_it_closed(client, person):
+    rnd = make_round("Najaar", opens_at=NOW - timedelta(days=30), closes_at=datetime(2026, 8, 20, 17))
+    activity = make_activity(rnd=rnd)
+    page = text(client.get(f"/activities/{activity.id}"))
+    assert "sloot 20 augustus 2026 17:00" in page and "sluit 20 augustus" not in page

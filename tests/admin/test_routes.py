@@ -35,6 +35,7 @@ def test_user_list_and_search_as_page_and_fragment(app, client, admin):
     assert "Jan Ensink" in page and "Piet Pool" not in page and "<html" in page
     fragment = client.get("/admin?q=pool", headers=HTMX).get_data(as_text=True)
     assert "Piet Pool" in fragment and "<html" not in fragment
+    assert "1 account voor" in fragment and "1 accounts" not in fragment
 
 
 def test_admin_creates_account_and_link_is_sent(app, client, admin):
