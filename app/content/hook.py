@@ -1,9 +1,11 @@
 """The pre-commit check for a content repository: `content check` on what is about to be committed.
 
 Run by `hooks/paraat-content-check` (a plain git pre-commit hook, or the pre-commit framework's hook
-`paraat-content-check`). It checks the staged tree (exported from the git index, so unstaged edits do
-not hide or cause a problem) with the same rules as `flask content sync`, without a database: codes
-are checked against the region's defaults. Problems in the changed files fail the commit.
+`paraat-content-check`). Without file names (a git hook) it checks the staged tree, exported from the
+git index, so unstaged edits neither hide nor cause a problem; with file names (the pre-commit framework,
+which stashes unstaged edits first, or an author checking a draft) it checks the working tree. The rules
+are those of `flask content sync`, without a database: codes are checked against the region's defaults.
+Problems in the changed (or named) files fail.
 """
 from __future__ import annotations
 
@@ -37,10 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     from app.content.sync import check_tree
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": os.environ["SECRET_KEY"]})
-    with tempfile.TemporaryDirectory(prefix="paraat-check-") as tree:
-        _git("checkout-index", "--all", f"--prefix={tree}/")
+    with tempfile.TemporaryDirectory(prefix="paraat-check-") as staged:
+        if argv:   # named files (pre-commit framework, or by hand): the working tree as it is
+            tree = top
+        else:      # plain git hook: exactly what is staged, from the index
+            _git("checkout-index", "--all", f"--prefix={staged}/")
+            tree = Path(staged)
         with app.app_context():
-            problems, warnings, _titles = check_tree(app, Path(tree))
+            problems, warnings, _titles = check_tree(app, tree)
     wanted = set(changed)
 
     def concerns_change(line: str) -> bool:

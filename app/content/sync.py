@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -186,12 +187,13 @@ def check_tree(app: Flask, tree: Path) -> tuple[list[str], list[str], dict[str, 
     for folder in (CONTENT_FOLDER, QUIZ_FOLDER):
         if (tree / folder).is_symlink() or (folder == CONTENT_FOLDER and not (tree / folder).is_dir()):
             found.append(Problem(folder + "/", 1, "deze map ontbreekt in de repository (of is een symlink)"))
-    if not found:
-        (tree / QUIZ_FOLDER).mkdir(exist_ok=True)   # git keeps no empty folder: no quizzes yet
-    with content_at(app, tree / CONTENT_FOLDER, tree / QUIZ_FOLDER):
-        if not found:
-            found = run_checks(app)
-        titles = {slug: module.title for slug, module in get_catalogue().modules.items()}
+    # git keeps no empty folder: without quizzes/ the tree simply has no quizzes yet.
+    with tempfile.TemporaryDirectory() as empty:
+        quiz_dir = tree / QUIZ_FOLDER if (tree / QUIZ_FOLDER).is_dir() else Path(empty)
+        with content_at(app, tree / CONTENT_FOLDER, quiz_dir):
+            if not found:
+                found = run_checks(app)
+            titles = {slug: module.title for slug, module in get_catalogue().modules.items()}
     real = os.path.realpath(tree)
     problems, warnings = set(), set()
     for problem in found:
@@ -289,6 +291,7 @@ def _sync_locked(app: Flask, repo: str, branch: str, sync_dir: Path) -> SyncResu
                               f"{sha[:10]} tegengehouden: {len(problems)} "
                               f"{'probleem' if len(problems) == 1 else 'problemen'}; live blijft "
                               f"{live[:10] if live else 'leeg'}")
+        (tree / QUIZ_FOLDER).mkdir(exist_ok=True)      # QUIZ_DIR exists even before the first quiz
         release = sync_dir / "releases" / sha
         if release.exists():           # published before (a revert to an older commit)
             shutil.rmtree(tree, ignore_errors=True)

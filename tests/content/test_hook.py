@@ -53,3 +53,12 @@ def test_the_pre_commit_framework_entry_checks_only_the_files_it_is_given(tmp_pa
     assert done.returncode == 1
     assert "content/nieuw.md:1: verplicht veld 'summary' ontbreekt" in done.stdout
     assert "oud.md" not in done.stdout and "1 probleem in bestanden die je niet wijzigt" in done.stderr
+
+
+def test_an_author_can_check_a_draft_that_is_not_staged_yet(tmp_path):
+    repo = tmp_path / "inhoud"
+    run_git("init", "-q", "-b", "main", str(repo))
+    write_module(repo / "content", "concept.md", minutes=0)
+    done = subprocess.run([str(HOOK), "content/concept.md"], cwd=repo, capture_output=True, text=True)
+    assert done.returncode == 1 and "content/concept.md:7: leestijd 0 minuten" in done.stdout
+    assert not (repo / "quizzes").exists()   # the check changes nothing in the author's folder
