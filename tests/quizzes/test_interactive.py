@@ -157,3 +157,29 @@ def test_missing_certainty_is_a_422_with_a_dutch_message(client, learner, quiz):
     response = client.post(url, data={"question_id": "h1", "option": "0"})
     assert response.status_code == 422 and "Kies hoe zeker je bent." in response.get_data(as_text=True)
     assert db.session.scalar(db.select(QuizAnswer.id)) is None
+
+
+def test_author_preview_shows_hints_and_stores_nothing(app, client, auth, quiz):
+    from app.models import QuizAttempt
+    factories.user(email="lerend@example.nl")
+    auth.login("lerend@example.nl")
+    assert client.get("/author/quizzes/interactief/preview").status_code == 403
+    auth.logout()
+    factories.user(email="auteur@example.nl", roles=("author",))
+    auth.login("auteur@example.nl")
+    assert "/author/quizzes/interactief/preview" in client.get("/author/quizzes").get_data(as_text=True)
+    page = client.get("/author/quizzes/interactief/preview").get_data(as_text=True)
+    assert "Vraag 1 van 2" in page and "Hoe zeker ben je?" in page and "Er wordt niets bewaard" in page
+    missing = client.post("/author/quizzes/interactief/preview?n=1", data={"option": "1", "tries": "0"})
+    assert missing.status_code == 422 and "Kies hoe zeker je bent." in missing.get_data(as_text=True)
+    hint = client.post("/author/quizzes/interactief/preview?n=1",
+                       data={"option": "1", "certainty": "gok", "tries": "0"}).get_data(as_text=True)
+    assert "Denk aan de operationeel leider." in hint and 'name="tries" value="1"' in hint
+    assert "Probeer opnieuw" in hint and "Klopt, de OL." not in hint
+    second = client.post("/author/quizzes/interactief/preview?n=1", data={"option": "2", "tries": "1"})
+    assert "Het is niet de burgemeester." in second.get_data(as_text=True)
+    done = client.post("/author/quizzes/interactief/preview?n=1", data={"option": "2", "tries": "2"})
+    page = done.get_data(as_text=True)
+    assert "Nog niet goed" in page and "Klopt, de OL." in page and "/author/quizzes/interactief/preview?n=2" in page
+    assert client.get("/author/quizzes/interactief/preview?n=3").status_code == 404
+    assert db.session.scalar(db.select(QuizAttempt.id)) is None and db.session.scalar(db.select(QuizAnswer.id)) is None
