@@ -355,7 +355,13 @@ def _publish(sha: str, info: dict, diff: dict, before: dict[str, str], after: di
 
 
 def _record_run(result: SyncResult) -> None:
-    db.session.add(ContentSyncRun(sha=result.sha, result=result.result, detail=result.message[:2000]))
+    """Log the run; a run with the same outcome as the one before only moves its time (a timer every
+    two minutes would otherwise add 700 identical rows a day)."""
+    last = db.session.scalar(db.select(ContentSyncRun).order_by(ContentSyncRun.id.desc()).limit(1))
+    if last is not None and (last.sha, last.result) == (result.sha, result.result):
+        last.at, last.detail = utcnow(), result.message[:2000]
+    else:
+        db.session.add(ContentSyncRun(sha=result.sha, result=result.result, detail=result.message[:2000]))
     db.session.commit()
 
 

@@ -39,8 +39,9 @@ def test_a_good_push_goes_live_and_a_second_sync_changes_nothing(runner, client,
     code, output = sync(runner)
     assert code == 0 and "is al live" in output
     assert db.session.scalar(db.select(db.func.count(ContentCommit.id))) == 1
+    assert sync(runner)[0] == 0
     assert [r.result for r in db.session.scalars(db.select(ContentSyncRun).order_by(ContentSyncRun.id))] == \
-        ["published", "unchanged"]
+        ["published", "unchanged"]   # the same outcome again moves the time of the last run, no new row
 
 
 def test_a_broken_push_is_held_back_shown_and_mailed_once(runner, client, reader, content_repo):
