@@ -106,7 +106,7 @@ def _names(obj, key, path):
     if not isinstance(values, list):
         _array(values, f"{path}.{key}")
     for i, v in enumerate(values):
-        if not _is_name(v):
+        if type(v) is not str or not v.strip():   # _is_name, inlined: runs once per code
             _bad_name(v, f"{path}.{key}[{i}]")
     return frozenset(values)
 
@@ -119,9 +119,10 @@ def _counts(obj, key, path, minimum, default):
     if not isinstance(mapping, dict):
         _object(mapping, f"{path}.{key}")
     for k, v in mapping.items():
-        if not _is_name(k):
+        # _is_name and _is_count, inlined: this runs once per seat and deficit entry.
+        if type(k) is not str or not k.strip():
             _bad_name(k, f"{path}.{key}")
-        if not _is_count(v, minimum):
+        if type(v) is not int or v < minimum:
             _bad_count(v, f"{path}.{key}.{k}", minimum)
     return dict(mapping)
 

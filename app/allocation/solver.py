@@ -213,10 +213,12 @@ class _Allocation:
         people, acts = self.inst.people, self.inst.activities
         cutoffs = [self._priority(-h[0][0], h[0][1], self.slots[s][0]) if h else None
                    for s, h in enumerate(self.heaps)]
-        act_ids = [a.id for a in acts]
-        rules = [a.priority for a in acts]
         n, top, width, tickets, cap = self.n, self.top, self.top + 1, self.tickets, self.cap
         held, rejected, held_dates = self.held, self.rejected, self.held_dates
+        act_ids = [a.id for a in acts]
+        # Per slot what every entry of that slot repeats: activity id, rule, cutoff, waitlist.
+        info = [(act_ids[a], acts[a].priority, acts[a].priority == "plan", cutoffs[s], not cap[s], waiting[s])
+                for s, (a, _f) in enumerate(self.slots)]
         result = {}
         for p, row in enumerate(self.requests):
             hp = held[p]
@@ -236,21 +238,21 @@ class _Allocation:
             if not due and hp:
                 continue
             entries = result[people[p].id] = []
-            ticket = tickets[p]
+            ticket, rj = tickets[p], rejected[p]
             for a, s, key, d, rank in due:
-                cutoff, rule = cutoffs[s], rules[a]
+                act_id, rule, by_plan, cutoff, no_seats, wait = info[s]
                 # _priority inlined: this loop runs once per missed request of a national round.
-                if rule == "plan":
+                if by_plan:
                     miss, gap = divmod(key // n, width)
                 else:
                     gap, miss = divmod(key // n, 2)
-                entry = {"activity": act_ids[a], "rank": rank + 1, "rule": rule,
+                entry = {"activity": act_id, "rank": rank + 1, "rule": rule,
                          "your_priority": {"plan_match": not miss, "deficit": top - gap, "lottery": ticket},
                          "cutoff": cutoff,     # shared by the entries of one slot (read-only data)
-                         "waitlist_position": bisect_left(waiting[s], key) + 1}
-                if not cap[s]:
+                         "waitlist_position": bisect_left(wait, key) + 1}
+                if no_seats:
                     entry["reason"] = "no_seats_for_function"
-                elif a in rejected[p]:
+                elif a in rj:
                     entry["reason"] = "priority"
                 elif d is not None and d in held_dates[p]:
                     entry["reason"] = "date_clash"
