@@ -29,7 +29,7 @@ def init_app(app: Flask) -> None:
     def server_timing(response):
         # Lets benchmarks (and browser dev tools) read the server's own time for a page.
         started = g.get("request_started")
-        if started is not None:
+        if started is not None and app.config.get("APP_ENV") != "production":  # timings help probes
             response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response
 

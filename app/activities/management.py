@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app import audit, mail
+from app.activities import registration
 from app.activities.base import RegistrationError, _link, _now, _when
 from app.extensions import db
 from app.models import Activity, ActivitySeat, Registration, RegistrationRound, User
@@ -30,16 +31,31 @@ def save_activity(activity: Activity | None, region_id: int, data: dict, seats: 
                 "competencies", "round_id", "unannounced"):
         setattr(activity, key, data[key])
     activity.priority, activity.level = data.get("priority"), data.get("level")
+    raised = {}
     for function_id, number in seats.items():
         row = existing.get(function_id)
         if row is None and number > 0:
             activity.seat_rows.append(ActivitySeat(function_id=function_id, seats=number, seats_taken=0))
         elif row is not None:
+            if number > row.seats:
+                raised[function_id] = number - row.seats
             row.seats = number
     db.session.flush()
+    for function_id, extra in raised.items():
+        _offer_to_waitlist(activity, existing[function_id], extra)
     audit.record(actor, "activity_created" if creating else "activity_changed", activity, detail=activity.title)
     db.session.commit()
     return activity
+
+
+def _offer_to_waitlist(activity: Activity, seat: ActivitySeat, extra: int) -> None:
+    """Seats added to an activity go to its waitlist first (as a cancelled seat does), then to anyone."""
+    now = _now(None)
+    for _ in range(extra):
+        if not registration.take_seat(seat.id):
+            return
+        if registration._pass_seat_on(activity, seat.function_id, now) is None:
+            return  # nobody waiting: _pass_seat_on gave the seat back
 
 
 def duplicate_activity(activity: Activity, actor: User) -> Activity:

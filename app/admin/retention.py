@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 
 from app import audit
 from app.extensions import db
-from app.models import User
+from sqlalchemy import func, or_
+
+from app.models import AuditLog, OutboxMessage, User
 from app.models.core import utcnow
 
 
@@ -19,6 +21,20 @@ def expired_accounts(retention_days: int, now: datetime | None = None) -> list[U
         User.active.is_(False), User.deactivated_at.is_not(None), User.deactivated_at < cutoff)).all()
 
 
+def _forget_addresses(ids: list[int]) -> dict[str, int]:
+    """Mail to these accounts is deleted (it holds their address and what was said to them), and their
+    address is blanked out of audit details; the audit rows themselves stay."""
+    emails = db.session.scalars(db.select(User.email).where(User.id.in_(ids))).all()
+    outbox = db.session.execute(db.delete(OutboxMessage).where(
+        or_(OutboxMessage.user_id.in_(ids), OutboxMessage.to.in_(emails)))).rowcount
+    audited = 0
+    for email in emails:
+        audited += db.session.execute(db.update(AuditLog).where(AuditLog.detail.contains(email, autoescape=True))
+                                      .values(detail=func.replace(AuditLog.detail, email, "[verwijderd]"))
+                                      ).rowcount
+    return {"outbox_message (adres)": outbox, "audit_log (adres)": audited}
+
+
 def purge(retention_days: int, now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Delete the personal data and the account itself of expired accounts; returns rows per table."""
     ids = [u.id for u in expired_accounts(retention_days, now)]
@@ -26,6 +42,8 @@ def purge(retention_days: int, now: datetime | None = None, dry_run: bool = Fals
     if not ids:
         return counts
     user_table = User.__table__
+    if not dry_run:
+        counts.update(_forget_addresses(ids))
     # Children first: sorted_tables is parents-before-children, so walk it backwards.
     for table in reversed(db.metadata.sorted_tables):
         if table is user_table:

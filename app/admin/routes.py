@@ -2,6 +2,7 @@
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from app import audit
 from app.admin import bp, services
 from app.admin.forms import AccessForm, UserForm
 from app.auth import services as accounts
@@ -14,6 +15,7 @@ from app.web import render
 def _user_in_region(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None or user.region_id != current_user.region_id:
+        audit.refused(current_user, "user", user_id)
         abort(404)
     return user
 
@@ -89,3 +91,18 @@ def set_active(user_id):
         flash(f"{person.name} is {'weer actief' if activate else 'op non-actief gezet; alle sessies zijn beëindigd'}.",
               "success")
     return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.route("/mail")
+@role_required("admin")
+def mail():
+    return render("admin/mail.html", **services.mail_problems(current_user.region_id))
+
+
+@bp.route("/audit")
+@role_required("admin")
+def audit_log():
+    person, action = request.args.get("person", "")[:100], request.args.get("action", "")[:60]
+    return render("admin/audit.html", "admin/_audit_rows.html", person=person, action=action,
+                  actions=services.audit_actions(),
+                  rows=services.audit_entries(current_user.region_id, person, action))

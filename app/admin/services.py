@@ -26,3 +26,36 @@ def set_functions(user: User, function_ids: list[int], on_duty_ids: list[int], a
     audit.record(actor, "functions_changed", user,
                  detail=",".join(f"{f.code}{'*' if f.id in on_duty_ids else ''}" for f in chosen))
     db.session.commit()
+
+
+def mail_problems(region_id: int, limit: int = 200) -> dict[str, list]:
+    """Failed and still pending outbox messages to people of the region, newest first."""
+    from app.models import OutboxMessage
+
+    base = (db.select(OutboxMessage).join(User, User.id == OutboxMessage.user_id)
+            .where(User.region_id == region_id, OutboxMessage.sent_at.is_(None))
+            .order_by(OutboxMessage.id.desc()).limit(limit))
+    return {"failed": db.session.scalars(base.where(OutboxMessage.failed_at.is_not(None))).all(),
+            "pending": db.session.scalars(base.where(OutboxMessage.failed_at.is_(None))).all()}
+
+
+def audit_entries(region_id: int, person: str = "", action: str = "", limit: int = 200):
+    """Audit rows whose actor is of the region (or no one, e.g. a scheduled job), newest first;
+    `person` matches the actor's name or address, `action` is exact. Returns (rows, names by id)."""
+    from app.models import AuditLog
+
+    stmt = (db.select(AuditLog, User).outerjoin(User, User.id == AuditLog.actor_id)
+            .where(db.or_(User.region_id == region_id, AuditLog.actor_id.is_(None)))
+            .order_by(AuditLog.id.desc()).limit(limit))
+    if person.strip():
+        like = f"%{person.strip().lower()}%"
+        stmt = stmt.where(db.or_(db.func.lower(User.name).like(like), db.func.lower(User.email).like(like)))
+    if action:
+        stmt = stmt.where(AuditLog.action == action)
+    return db.session.execute(stmt).all()
+
+
+def audit_actions() -> list[str]:
+    from app.models import AuditLog
+
+    return db.session.scalars(db.select(AuditLog.action).distinct().order_by(AuditLog.action)).all()

@@ -1,13 +1,14 @@
 """Login, logout and password change pages."""
+import time
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app import audit
 from app.auth import bp, sessions
 from app.auth.forms import ForgotPasswordForm, LoginForm, PasswordChangeForm, SetPasswordForm
-from app.auth.services import AccountError, authenticate, change_password
+from app.auth.services import AccountError, WrongPassword, authenticate, change_password
 from app.extensions import db, limiter
 from app.web import render
 
@@ -72,11 +73,15 @@ def end_all_sessions():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: g.get("wrong_password", False))
 def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
             change_password(current_user, form.current.data, form.new.data)
+        except WrongPassword as exc:
+            g.wrong_password = True  # counts like a failed login
+            form.form_errors.append(str(exc))
         except AccountError as exc:
             form.form_errors.append(str(exc))
         else:
@@ -117,10 +122,12 @@ def forgot():
 
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        started = time.monotonic()
         user = find_by_email(form.email.data)
         if user and user.active:
             send_set_password_link(user)
-        # The same answer whether or not the address exists: no account enumeration.
+        # The same answer, in the same time, whether or not the address exists: no account enumeration.
+        time.sleep(max(0.0, current_app.config["FORGOT_MIN_SECONDS"] - (time.monotonic() - started)))
         flash("Als dit adres bij Paraat bekend is, staat er een e-mail met een link voor je klaar.", "success")
         return redirect(url_for("auth.login"))
     return render("auth/forgot.html", status=422 if request.method == "POST" else 200, form=form)

@@ -15,6 +15,10 @@ class AccountError(ValueError):
     """A rule about accounts was broken; the message is Dutch and safe to show."""
 
 
+class WrongPassword(AccountError):
+    """The current password given to confirm a change is wrong (rate-limited like a login)."""
+
+
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
@@ -49,7 +53,9 @@ def check_password_rules(password: str) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     """Set a new password and end every other session of this user."""
     if not verify_password(user.password_hash, current):
-        raise AccountError("Het huidige wachtwoord klopt niet.")
+        audit.record(user, "password_change_refused", user)
+        db.session.commit()
+        raise WrongPassword("Het huidige wachtwoord klopt niet.")
     check_password_rules(new)
     set_password(user, new)
     audit.record(user, "password_changed", user)

@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.auth.permissions import role_required
+from app import audit
 from app.csv_export import csv_response
 from app.extensions import db
 from app.models import Function
@@ -137,6 +138,9 @@ def function_csv(code):
         rows.append([p.name, p.overall_label]
                     + [status.STATUS_LABELS.get(p.statuses.get(s.kind), "") for s in norms]
                     + [p.total_missing, " | ".join(next_titles)])
+    audit.record(current_user, "monitor_function_csv", object_type="function", object_id=function.code,
+                 detail=f"{len(rows)} personen, {year}")
+    db.session.commit()
     return csv_response(f"paraat-monitor-{function.code}-{year}", header, rows)
 
 

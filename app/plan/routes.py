@@ -228,6 +228,7 @@ def approvals():
 def decide(pc_id):
     pc = services.proposal_in_region(current_user.region_id, pc_id)
     if pc is None:
+        audit.refused(current_user, "plan_competency", pc_id)
         abort(404)
     decision = request.form.get("decision")
     comment = request.form.get("comment", "")

@@ -179,6 +179,15 @@ def choose_competency(user: User, year: int, code: str, level: str) -> PlanCompe
         raise PlanError("Kies een crisiscompetentie.")
     plan = _editable(user, year)
     existing = next((pc for pc in plan.competencies if pc.competency_id == competency.id), None)
+    if existing is None and not competency.offered:
+        # Outside the region's offered list: a proposal a coordinator decides on, never approved at once.
+        pc = PlanCompetency(plan_id=plan.id, competency=competency, level=level, status="pending",
+                            proposed_name=competency.name, motivation="Gekozen buiten het aanbod van de regio.")
+        db.session.add(pc)
+        db.session.flush()
+        _log(plan, user, "competency_proposed", after=f"{competency.name} ({level}): buiten het aanbod")
+        db.session.commit()
+        return pc
     if existing is not None:
         if existing.level != level:
             before = _competency_summary(existing)
@@ -267,7 +276,7 @@ def decide_proposal(coordinator: User, pc: PlanCompetency, approve: bool, commen
     if pc.status != "pending":
         raise DuplicateSubmission("Over dit voorstel is al besloten.")
     person = db.session.get(User, pc.plan.user_id)
-    if approve:
+    if approve and pc.competency is None:
         code = _slug(pc.proposed_name)
         competency = db.session.scalar(db.select(Competency).filter_by(region_id=person.region_id, code=code))
         if competency is None:

@@ -206,6 +206,7 @@ def review_question(card_id):
     """
     item = spaced_review.review_card_for(current_user, card_id)
     if item is None:
+        audit.refused(current_user, "review_card", card_id)
         abort(404)
     if item.card.due > utcnow():
         flash("Deze vraag had je al herhaald.", "info")
@@ -232,6 +233,7 @@ def review_restart():
 def review_answer(card_id):
     item = spaced_review.review_card_for(current_user, card_id)
     if item is None:
+        audit.refused(current_user, "review_card", card_id)
         abort(404)
     state = _review_state()
     if item.card.due > utcnow():  # answered already (double tap, back button): nothing stored twice
