@@ -9,8 +9,8 @@ from datetime import datetime
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from app.auth.permissions import role_required
 from app import audit
+from app.auth.permissions import role_required
 from app.csv_export import csv_response
 from app.extensions import db
 from app.models import Function
