@@ -31,6 +31,7 @@ def index():
     rows = _rows(catalogue)
     return render("author/index.html", rows=rows, other_problems=other_problems,
                   sync=content_sync.status(current_app),
+                  shown=lambda path: content_sync.repository_path(current_app, path),
                   broken=sum(1 for r in rows if r["module"] is None),
                   with_problems=sum(1 for r in rows if r["problems"]),
                   unpublished=sum(1 for r in rows if r["module"] is not None and not r["module"].published))

@@ -395,5 +395,17 @@ def status(app: Flask) -> Status:
     return Status(True, redact(repo), branch, live, sha, last_run, held)
 
 
+def repository_path(app: Flask, path: str) -> str:
+    """A path inside a published release as the author knows it (content/x.md), else unchanged."""
+    if not app.config.get("CONTENT_REPO"):
+        return path
+    releases = os.path.realpath(Path(app.config["CONTENT_SYNC_DIR"]) / "releases") + os.sep
+    absolute = os.path.abspath(path)
+    if not absolute.startswith(releases):
+        return path
+    inside = absolute[len(releases):].split(os.sep, 1)   # [sha, content/x.md]
+    return inside[1] if len(inside) == 2 else path
+
+
 def retired(slug: str) -> RetiredModule | None:
     return db.session.scalar(db.select(RetiredModule).filter_by(slug=slug))

@@ -157,6 +157,7 @@ def test_author_page_shows_the_live_commit_the_last_sync_and_a_held_back_commit(
     assert "content/diagnose.md:7: leestijd 90 minuten valt buiten 1 tot en met 30" in page
     assert "Gewijzigd: <code>content/diagnose.md</code>" in page and "Nieuw: <code>quizzes/nieuwe-quiz.yaml</code>" in page
     assert f"<dd><code>{content_repo.first[:10]}</code></dd>" in page  # still the live one
+    assert "<code>content/diagnose.md</code>" in page and "releases" not in page  # paths as in the repository
 
 
 def test_module_page_shows_its_last_change_and_the_start_page_marks_it_updated(runner, client, reader, content_repo):
