@@ -76,8 +76,14 @@ def index():
     competency = request.args.get("competency", "")[:60] or None
     month = request.args.get("month", "")[:7] or None
     items = registration.catalogue(current_user, kind, competency, month)
-    return render("activities/index.html", "activities/_list.html", items=items,
-                  kinds=base.kind_names(current_user.region_id),
+    # The kind filter offers only kinds that upcoming activities have (not norm-only kinds such as
+    # a peer observation), plus the one chosen.
+    offered = set(db.session.scalars(db.select(Activity.kind).distinct().where(
+        Activity.region_id == current_user.region_id, Activity.cancelled_at.is_(None),
+        Activity.starts_at > base.local_now())))
+    kinds = {code: name for code, name in base.kind_names(current_user.region_id).items()
+             if code in offered or code == kind}
+    return render("activities/index.html", "activities/_list.html", items=items, kinds=kinds,
                   competencies=base.competency_names(current_user.region_id),
                   months=[(m, date(int(m[:4]), int(m[5:]), 1)) for m in registration.catalogue_months(current_user)],
                   filters={"kind": kind or "", "competency": competency or "", "month": month or ""},

@@ -491,3 +491,26 @@ def test_a_closed_round_says_it_closed(client, person):
     activity = make_activity(rnd=rnd)
     page = text(client.get(f"/activities/{activity.id}"))
     assert "sloot 20 augustus 2026 17:00" in page and "sluit 20 augustus" not in page
+
+
+def test_registering_updates_the_seat_counts_on_the_page(client, person):
+    activity = make_activity(seats={"OL": 2})
+    assert "OL: 2 (2 vrij)" in text(client.get(f"/activities/{activity.id}"))
+    body = text(client.post(f"/activities/{activity.id}/register", headers=HTMX))
+    assert '<dd id="activity-seats" hx-swap-oob="true">' in body and "OL: 2 (1 vrij)" in body
+
+
+def test_kind_filter_offers_only_kinds_of_upcoming_activities(client, person):
+    make_activity(kind="multi_exercise")
+    factories.activity_kind("peer_observation", name="Waarneming collega")
+    page = text(client.get("/activities"))
+    assert 'value="multi_exercise"' in page and 'value="peer_observation"' not in page
+
+
+def test_a_past_activity_shows_no_waitlist_place(client, person, clock):
+    activity = make_activity(seats={"OL": 1}, starts_at=NOW - timedelta(days=2))
+    db.session.add(Registration(user_id=person.id, activity_id=activity.id, status="waitlisted",
+                                waitlist_position=1))
+    db.session.commit()
+    assert "op de wachtlijst" not in text(client.get(f"/activities/{activity.id}"))
+    assert "geen plaats vrijgekomen" in text(client.get("/activities/mine"))
