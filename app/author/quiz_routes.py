@@ -57,6 +57,14 @@ def quiz_preview(slug):
                    if number < len(quiz.questions) else None)
     if request.method == "GET":
         return render("author/quiz_preview.html", **context)
+    if request.form.get("move"):   # an up/down button of an order question
+        try:
+            moved = scoring.moved_options(question, request.form)
+        except scoring.AnswerError:
+            abort(422)
+        if moved:
+            context.update(options=moved[0], moved=moved[1], moved_up=request.form["move"].startswith("up"))
+        return render("author/quiz_preview.html", **context)
     try:
         response = scoring.parse_response(question, request.form)
         if tries == 0:

@@ -75,7 +75,7 @@ def start(slug):
     return redirect(url_for("quizzes.attempt", slug=quiz.slug, attempt_id=attempt.id))
 
 
-def _step(quiz, attempt, *, question=None, feedback=None, error=None, status=200, hint=None):
+def _step(quiz, attempt, *, question=None, feedback=None, error=None, status=200, hint=None, moved=None):
     """The attempt page (or, for htmx, the #quiz-step fragment): a question, its feedback, or the summary."""
     context = dict(quiz=quiz, attempt=attempt, number=_number(quiz, question or (feedback and feedback.question)),
                    total=len(quiz.questions), error=error)
@@ -83,7 +83,9 @@ def _step(quiz, attempt, *, question=None, feedback=None, error=None, status=200
         context.update(feedback=feedback, has_next=services.next_question(quiz, attempt) is not None)
     elif question is not None:
         pending = services.answers_by_question(attempt).get(question.id)
-        context.update(question=question, options=scoring.shuffled_options(question, attempt.seed),
+        options, moved_index = moved or (scoring.shuffled_options(question, attempt.seed), None)
+        context.update(question=question, options=options, moved=moved_index,
+                       moved_up=(request.form.get("move") or "").startswith("up"),
                        action=url_for("quizzes.answer", slug=quiz.slug, attempt_id=attempt.id),
                        hint=hint or services.pending_hint(question, pending),
                        ask_certainty=quiz.certainty and pending is None, certainty_choices=scoring.CERTAINTY)
@@ -123,6 +125,13 @@ def answer(slug, attempt_id):
     quiz = _quiz_or_404(slug)
     attempt = _attempt_or_404(slug, attempt_id)
     question_id = request.form.get("question_id", "")
+    question = quiz.question(question_id)
+    if question is not None and request.form.get("move"):   # an up/down button of an order question
+        try:
+            moved = scoring.moved_options(question, request.form)
+        except scoring.AnswerError as exc:
+            return _step(quiz, attempt, question=question, error=str(exc), status=422)
+        return _step(quiz, attempt, question=question, moved=moved)
     try:
         result = services.answer_question(current_user, quiz, attempt, question_id, request.form,
                                           changed=request.form.get("changed") == "1")
@@ -243,6 +252,16 @@ def review_answer(card_id):
     if state["shown"] == card_id and state["at"]:
         slow = (utcnow() - datetime.fromisoformat(state["at"])).total_seconds() > spaced_review.SLOW_SECONDS
     seed = spaced_review.review_seed(item.card)  # the order the person saw, before the review moves it on
+    if request.form.get("move"):   # an up/down button of an order question: nothing is answered yet
+        try:
+            options, moved = scoring.moved_options(item.question, request.form) or (None, None)
+        except scoring.AnswerError:
+            abort(422)
+        return render("quizzes/review.html", "quizzes/_review_step.html", done=state["done"],
+                      size=spaced_review.REVIEW_SESSION_SIZE, due_count=1, item=item, question=item.question,
+                      options=options or scoring.shuffled_options(item.question, seed), moved=moved,
+                      moved_up=request.form["move"].startswith("up"),
+                      action=url_for("quizzes.review_answer", card_id=item.card.id))
     try:
         result = spaced_review.answer_review(current_user, item, request.form, slow=slow,
                                         changed=request.form.get("changed") == "1")

@@ -82,6 +82,12 @@ def parse_response(question: Question, form) -> object:
             raise AnswerError("Je antwoord is te lang (hooguit 200 tekens).")
         return value
     if question.type == "order":
+        if form.get("order") is not None:   # the up/down list: the options in the learner's order
+            order = _order(question, form.get("order"))
+            positions = [0] * len(question.options)
+            for place, index in enumerate(order, start=1):
+                positions[index] = place
+            return positions
         positions = []
         n = len(question.options)
         for option in question.options:
@@ -98,6 +104,34 @@ def parse_response(question: Question, form) -> object:
 
 
 CERTAINTY = {"gok": "Gok", "redelijk": "Redelijk zeker", "heel": "Heel zeker"}
+
+
+def _order(question: Question, value: str) -> list[int]:
+    try:
+        order = [int(part) for part in value.split(",")]
+    except ValueError:
+        raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.") from None
+    if sorted(order) != [o.index for o in question.options]:
+        raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.")
+    return order
+
+
+def moved_options(question: Question, form):
+    """An order question's 'Omhoog'/'Omlaag' button (a form post, no JavaScript needed): the options
+    in their new order and the index of the moved one; None when no button was pressed."""
+    move = form.get("move") or ""
+    if question.type != "order" or not move:
+        return None
+    direction, _, index = move.partition("-")
+    order = _order(question, form.get("order") or "")
+    if direction not in ("up", "down") or not index.isdigit() or int(index) not in order:
+        raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.")
+    at = order.index(int(index))
+    to = at - 1 if direction == "up" else at + 1
+    if 0 <= to < len(order):
+        order[at], order[to] = order[to], order[at]
+    by_index = {o.index: o for o in question.options}
+    return [by_index[i] for i in order], int(index)
 
 
 def parse_certainty(quiz, form) -> str | None:

@@ -22,7 +22,10 @@ def answer_visible_question(page, number: str = "1") -> None:
     form = page.locator("form.quiz-form")
     radios, boxes = form.locator("input[type=radio]"), form.locator("input[type=checkbox]")
     selects = form.locator("select")
-    if selects.count():
+    if form.locator("input[name=order]").count():
+        form.get_by_role("button", name="één plaats omlaag").first.click()   # an order question: move one step
+        form = page.locator("form.quiz-form")
+    elif selects.count():
         for i in range(selects.count()):
             selects.nth(i).select_option(str(i + 1))
     elif boxes.count():

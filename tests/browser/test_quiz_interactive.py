@@ -67,3 +67,32 @@ def test_hint_then_second_try_with_certainty(browser, live_server, javascript):
     if javascript:
         assert axe_violations(page) == []
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_order_question_with_up_and_down_buttons(browser, live_server, javascript):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL", base_url=live_server,
+                                  java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill("functionaris@demo.paraat.nl")
+    page.get_by_label("Wachtwoord", exact=True).fill("paraat-demo")
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto("/quizzes/grip-structuur-basis")
+    page.get_by_role("button", name=re.compile("Start de oefentoets|Opnieuw beginnen")).click()
+    page.get_by_label("Juist", exact=True).check()
+    page.get_by_role("button", name="Controleer mijn antwoord").click()
+    page.get_by_role("link", name="Volgende vraag").click()
+    steps = page.locator(".quiz-order-text")
+    expect(steps.first).to_be_visible()
+    before = steps.all_inner_texts()
+    page.get_by_role("button", name=f"{before[0]}: één plaats omlaag").click()
+    expect(steps.first).to_have_text(before[1])
+    expect(steps.nth(1)).to_have_text(before[0])
+    if javascript:
+        expect(page.get_by_role("button", name=f"{before[0]}: één plaats omlaag")).to_be_focused()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    _shot(page, f"order-{'js' if javascript else 'nojs'}")
+    page.get_by_role("button", name="Controleer mijn antwoord").click()
+    expect(page.locator(".quiz-verdict")).to_have_text(re.compile("Goed!|Nog niet goed"))
+    context.close()

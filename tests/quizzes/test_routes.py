@@ -247,6 +247,26 @@ def test_review_session_stops_after_ten(app, client, learner, quiz_dir):
     assert "Herhaling 1 van 2 " in client.get("/quizzes/review").get_data(as_text=True)
 
 
+def test_order_question_with_up_and_down_buttons_without_javascript(client, learner):
+    url = start(client)
+    for data in ({"question_id": "s1", "option": "0"}, {"question_id": "m1", "option": "0"},
+                 {"question_id": "t1", "answer": "true"}, {"question_id": "n1", "answer": "2,5"}):
+        client.post(url, data=data)
+    page = client.get(url).get_data(as_text=True)
+    order = re.search(r'name="order" value="([\d,]+)"', page).group(1)
+    assert "<select" not in page and 'value="up-' in page and "één plaats omhoog" in page
+    first, second, third = order.split(",")
+    moved = client.post(url, data={"question_id": "o1", "order": order, "move": f"down-{first}"})
+    body = moved.get_data(as_text=True)
+    assert moved.status_code == 200 and f'name="order" value="{second},{first},{third}"' in body
+    assert db.session.scalar(db.select(QuizAnswer.id).filter_by(question_id="o1")) is None   # nothing answered yet
+    focus = re.search(r'<button[^>]*value="(up|down)-(\d)"[^>]*data-autofocus', body, re.S)
+    assert focus and focus.group(2) == first                     # focus stays on the moved step
+    assert client.post(url, data={"question_id": "o1", "order": "0,0,1", "move": "up-0"}).status_code == 422
+    client.post(url, data={"question_id": "o1", "order": "0,1,2"})
+    assert db.session.scalar(db.select(QuizAnswer.correct).filter_by(question_id="o1")) is True
+
+
 # ---------------------------------------------------------------- authors
 
 @pytest.mark.parametrize("role,status", [("functionary", 403), ("coordinator", 403), ("author", 200), ("admin", 200)])
