@@ -30,6 +30,15 @@ def test_production_without_public_url_refuses_to_start(tmp_path):
         "bijvoorbeeld PUBLIC_URL=https://paraat.vrtwente.nl"]
 
 
+def test_gunicorn_as_deployed_refuses_to_start_without_public_url(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("PUBLIC_URL", "SECRET_KEY", "APP_ENV")}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}", APP_ENV="production", SECRET_KEY="s" * 64)
+    result = subprocess.run([sys.executable, "-m", "gunicorn", "--preload", "--bind", "127.0.0.1:0", "wsgi:app"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("Configuratiefout: PUBLIC_URL ontbreekt")
+
+
 def test_production_with_the_example_secret_key_refuses_to_start(tmp_path):
     result = _flask({"APP_ENV": "production", "SECRET_KEY": PLACEHOLDER_SECRET_KEY,
                      "PUBLIC_URL": "https://paraat.vrtwente.nl"}, tmp_path)
