@@ -80,6 +80,7 @@ def test_coordinator_uploads_the_roster_and_the_functionary_sees_their_duty(phon
     expect(page.get_by_text("voor piket-functies: wanneer je dienst hebt", exact=False)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     if shots:
-        page.screenshot(path=f"{shots}/plan.png", full_page=True)
+        page.locator("#normen").screenshot(path=f"{shots}/plan.png")
     context.close()
-    assert phone.js_errors == []
+    # Chromium logs the refused upload's 422 answer as a console error; nothing else may appear.
+    assert [e for e in phone.js_errors if "422" not in e] == []
