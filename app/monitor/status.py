@@ -218,26 +218,25 @@ def overview(region_id: int, year: int, today: date, function_id: int | None = N
     found = outcomes_bulk(region_id, [(r.user_id, r.function_id, r.since) for r in rows], people_ids, norms, on,
                           planned=planned_seats(people_ids, kinds, on),
                           share_of=(date(year, 1, 1), on) if shares else None)
-    by_pair: dict[tuple[int, int], list] = defaultdict(list)
-    for item in found:
-        by_pair[item.user_id, item.function_id].append(item)
     tally: Counter = Counter()       # (function id, kind, status) -> people
     share_lists: dict[tuple[int, str], list[float]] = defaultdict(list)
-    in_year: Counter = Counter()     # evidence dated in the year, per person (for the rating)
+    in_year: dict[tuple[int, str], int] = {}     # evidence dated in the year, per person and kind (rating)
     by_function: dict[int, list[PersonStatus]] = {f.id: [] for f in functions}
+    person_of: dict[tuple[int, int], PersonStatus] = {}
     for row in rows:
-        person = PersonStatus(row.user_id, row.name, bool(row.on_duty))
-        for item in by_pair[row.user_id, row.function_id]:
-            kind, outcome = item.rule.kind, item.outcome
-            person.statuses[kind] = outcome.status
-            tally[row.function_id, kind, outcome.status] += 1
-            if outcome.missing:
-                person.missing[kind] = outcome.missing
-            if item.share is not None:
-                person.shares[kind] = item.share
-                share_lists[row.function_id, kind].append(item.share)
-            in_year[row.user_id, kind] = item.in_year
+        person_of[row.user_id, row.function_id] = person = PersonStatus(row.user_id, row.name, bool(row.on_duty))
         by_function[row.function_id].append(person)
+    for item in found:
+        person = person_of[item.user_id, item.function_id]
+        kind, outcome = item.rule.kind, item.outcome
+        person.statuses[kind] = outcome.status
+        tally[item.function_id, kind, outcome.status] += 1
+        if outcome.missing:
+            person.missing[kind] = outcome.missing
+        if item.share is not None:
+            person.shares[kind] = item.share
+            share_lists[item.function_id, kind].append(item.share)
+        in_year[item.user_id, kind] = item.in_year
     evidence = Counter()
     for (user_id, _kind), n in in_year.items():
         evidence[user_id] += n

@@ -61,8 +61,18 @@ class Rule:
     def rolling(self) -> bool:
         return self.period in ("every_weeks", "per_two_years")
 
+    @property
+    def reads_dates(self) -> bool:
+        """Whether `evaluate` reads the evidence dates (`last`, `dates`) for this rule; else only counts."""
+        return self.rolling
 
-@dataclass(frozen=True)
+    @property
+    def reads_duty(self) -> bool:
+        """Whether `evaluate` reads duty periods and briefings held for this rule (the piket rule)."""
+        return self.period == "every_weeks" and self.or_when_on_duty
+
+
+@dataclass(slots=True)
 class Facts:
     """What is known about one person and one norm's activity kind, up to `today` (nothing later)."""
     ever: int = 0                                  # evidence of the kind, ever
@@ -76,7 +86,7 @@ class Facts:
     competences: int = 0                           # approved chosen competencies in this year's plan
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Outcome:
     status: str                  # done | at_risk | behind | info
     reason: str                  # which branch decided (for `explain` and tests)

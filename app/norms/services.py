@@ -135,9 +135,9 @@ def duty_periods(user_ids, since: date) -> dict[int, tuple[tuple[date, date], ..
     return {uid: tuple(periods) for uid, periods in found.items()}
 
 
-def _as_date(value):
-    if isinstance(value, str):  # SQLite returns dates (and max() of them) as text
-        return date.fromisoformat(value[:10])
+def _as_date(value, _fromiso=date.fromisoformat):
+    if value.__class__ is str:  # SQLite returns dates (and max() of them) as text
+        return _fromiso(value[:10])
     if isinstance(value, datetime):
         return value.date()
     return value
@@ -232,7 +232,7 @@ def deficits(user: User, today: date | None = None) -> dict[str, int]:
 
 # --- Many people at once ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PersonNorm:
     user_id: int
     function_id: int
@@ -245,15 +245,16 @@ class PersonNorm:
 
 def outcomes_bulk(region_id: int, people: list[tuple[int, int, date | None]], user_ids, norms_by_function,
                   today: date, planned: dict[tuple[int, str], tuple[date, ...]] | None = None,
-                  share_of: tuple[date, date] | None = None) -> list[PersonNorm]:
+                  share_of: tuple[date, date] | None = None):
     """`rules.evaluate` for every (person, norm) of `people` = [(user_id, function_id, since)], with a
     fixed number of queries (evidence counts, recent evidence dates, duty periods, briefings held,
     chosen competencies). `user_ids`: the same people, as a list or a select. `share_of` = (start, end):
-    also the share of that span on norm for rolling norms (the yearly report).
+    also the share of that span on norm for rolling norms (the yearly report). Yields a PersonNorm per
+    (person, norm) in the order of `people`, so a caller can tally without keeping them all.
     """
     all_rules = {n.id: Rule.of(n) for ns in norms_by_function.values() for n in ns}
     if not people or not all_rules:
-        return []
+        return
     kinds = {r.kind for r in all_rules.values()}
     conn = db.session.connection()
     facts_rows = conn.execute(
@@ -280,13 +281,14 @@ def outcomes_bulk(region_id: int, people: list[tuple[int, int, date | None]], us
         conditions.append(db.and_(PortfolioEntry.activity_kind == "ops_briefing", db.exists().where(
             DutyPeriod.user_id == PortfolioEntry.user_id, DutyPeriod.end >= first,
             DutyPeriod.start <= PortfolioEntry.occurred_on, DutyPeriod.end >= PortfolioEntry.occurred_on)))
-    dates: dict[tuple[int, str], list[date]] = defaultdict(list)
+    found_dates: dict[tuple[int, str], list[date]] = defaultdict(list)
     if conditions:
         for u, k, d in conn.execute(
                 db.select(PortfolioEntry.user_id, PortfolioEntry.activity_kind, PortfolioEntry.occurred_on)
                 .where(PortfolioEntry.user_id.in_(user_ids), PortfolioEntry.occurred_on <= today, db.or_(*conditions))
                 .order_by(PortfolioEntry.occurred_on)):
-            dates[u, k].append(_as_date(d))
+            found_dates[u, k].append(_as_date(d))
+    dates = {key: tuple(value) for key, value in found_dates.items()}
     competences = {}
     if "competence" in kinds:
         competences = dict(conn.execute(
@@ -297,24 +299,35 @@ def outcomes_bulk(region_id: int, people: list[tuple[int, int, date | None]], us
             .group_by(DevelopmentPlan.user_id)).all())
     planned = planned or {}
     none = (0, 0, None)
-    result = []
+    # People in the same situation share one evaluation: memoised on every fact the rule reads
+    # (Rule.reads_dates / reads_duty say which), within this call only. The key holds no rule logic.
+    memo: dict = {}
+    evaluate, share_on_norm = rules.evaluate, rules.share_on_norm
     for user_id, function_id, since in people:
         since = _as_date(since)
         own_duty = duty.get(user_id, ())
         for norm in norms_by_function.get(function_id, ()):
             rule = all_rules[norm.id]
-            ever, in_year, last = counts.get((user_id, rule.kind), none)
-            facts = Facts(ever=ever, in_year=in_year, last=last, dates=tuple(dates.get((user_id, rule.kind), ())),
-                          planned=planned.get((user_id, rule.kind), ()), since=since, duty=own_duty, held=held,
-                          competences=competences.get(user_id, 0))
-            outcome = rules.evaluate(rule, facts, today)
+            kind = rule.kind
+            ever, in_year, last = counts.get((user_id, kind), none)
+            known = dates.get((user_id, kind), ()) if rule.reads_dates else ()
+            if not rule.reads_dates:
+                last = None
+            periods = own_duty if rule.reads_duty else ()
+            seats = planned.get((user_id, kind), ())
+            chosen = competences.get(user_id, 0) if kind == "competence" else 0
+            key = (norm.id, ever, in_year, last, known, seats, since, periods, chosen)
+            outcome = memo.get(key)
+            if outcome is None:
+                outcome = memo[key] = evaluate(rule, Facts(
+                    ever=ever, in_year=in_year, last=last, dates=known, planned=seats, since=since, duty=periods,
+                    held=held if periods else None, competences=chosen), today)
             share = None
             if share_of is not None and rule.rolling:
-                share = rules.share_on_norm(rule, Facts(dates=facts.dates, since=since, duty=own_duty, held=held),
-                                            *share_of)
-            result.append(PersonNorm(user_id, function_id, norm, rule, outcome,
-                                     facts.competences if rule.kind == "competence" else in_year, share))
-    return result
+                share = share_on_norm(rule, Facts(dates=known, since=since, duty=periods, held=held if periods else None),
+                                      *share_of)
+            yield PersonNorm(user_id, function_id, norm, rule, outcome, chosen if kind == "competence" else in_year,
+                             share)
 
 
 def deficits_bulk(user_ids, year: int, today: date | None = None) -> dict[int, dict[str, int]]:

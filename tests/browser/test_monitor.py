@@ -68,7 +68,9 @@ def test_coordinator_uploads_the_roster_and_the_functionary_sees_their_duty(phon
     expect(phone.get_by_text("maatstaf van de regio").first).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL", base_url=live_server)
+    # The functionary reads it without JavaScript (a phone with scripts off): plain pages, native <details>.
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL", base_url=live_server,
+                                  java_script_enabled=False)
     page = context.new_page()
     page.goto("/login")
     page.get_by_label("E-mailadres").fill("functionaris@demo.paraat.nl")
