@@ -37,7 +37,8 @@ def _norm_statuses(user: User, year: int):
 
 
 def plan_context(user: User, year: int, errors: dict | None = None, values: dict | None = None,
-                 message: str | None = None, message_at: str | None = None) -> dict:
+                 message: str | None = None, message_at: str | None = None,
+                 error_fields: dict | None = None) -> dict:
     plan = services.get_plan(user, year)
     years = sorted(set(services.plan_years(user)) | {date.today().year, year})
     statuses = _norm_statuses(user, year)
@@ -49,6 +50,7 @@ def plan_context(user: User, year: int, errors: dict | None = None, values: dict
         "goal_max": GOAL_MAX_LENGTH, "history": services.history(plan) if plan else [],
         "change_labels": services.CHANGE_LABELS, "goal_status_labels": services.GOAL_STATUS_LABELS,
         "errors": errors or {}, "values": values or {}, "message": message, "message_at": message_at,
+        "error_fields": error_fields or {},
         "nonce": secrets.token_urlsafe(16), "today": date.today(),
         "has_next": (year + 1) in services.plan_years(user),
     }
@@ -69,7 +71,8 @@ def _done(year: int, message: str, anchor: str | None = None):
 
 def _failed(year: int, form: str, error: Exception, values: dict | None = None):
     db.session.rollback()
-    return _show(year, status=422, errors={form: str(error)}, values={form: values or {}})
+    return _show(year, status=422, errors={form: str(error)}, values={form: values or {}},
+                 error_fields={form: getattr(error, "field", None)})
 
 
 @bp.route("/plan")

@@ -22,7 +22,12 @@ GOAL_STATUS_LABELS = {"open": "open", "achieved": "behaald"}
 
 
 class PlanError(ValueError):
-    """A rule was broken; the message is Dutch and shown to the user."""
+    """A rule was broken; the message is Dutch and shown to the user. `field` names the form field
+    it is about (the page marks that field and links the error summary to it)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class ClosedYearError(PlanError):
@@ -110,9 +115,9 @@ def _log(plan: DevelopmentPlan, actor: User, action: str, before: str | None = N
 def _check_goal_text(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise PlanError("Vul een leerdoel in.")
+        raise PlanError("Vul een leerdoel in.", field="text")
     if len(text) > GOAL_MAX_LENGTH:
-        raise PlanError(f"Een leerdoel is hoogstens {GOAL_MAX_LENGTH} tekens; dit zijn er {len(text)}.")
+        raise PlanError(f"Een leerdoel is hoogstens {GOAL_MAX_LENGTH} tekens; dit zijn er {len(text)}.", field="text")
     return text
 
 
@@ -219,9 +224,12 @@ def propose_competency(user: User, year: int, name: str, motivation: str, level:
     """A competency outside the region's list: pending until a coordinator decides."""
     name, motivation = (name or "").strip(), (motivation or "").strip()
     if not name or len(name) > 120:
-        raise PlanError("Geef de competentie een naam van hoogstens 120 tekens.")
-    if not motivation or len(motivation) > 1000:
-        raise PlanError("Leg in hoogstens 1000 tekens uit waarom je deze competentie wilt ontwikkelen.")
+        raise PlanError("Geef de competentie een naam van hoogstens 120 tekens.", field="name")
+    if not motivation:
+        raise PlanError("Vul in waarom je deze competentie wilt ontwikkelen.", field="motivation")
+    if len(motivation) > 1000:
+        raise PlanError("Leg in hoogstens 1000 tekens uit waarom je deze competentie wilt ontwikkelen.",
+                        field="motivation")
     if level not in LEVELS:
         raise PlanError("Kies het niveau basis of gevorderd.")
     plan = _editable(user, year)

@@ -19,7 +19,7 @@ ACCOUNTS = {"functionary": "functionaris@demo.paraat.nl", "author": "auteur@demo
             "coordinator": "coordinator@demo.paraat.nl", "admin": "beheer@demo.paraat.nl"}
 # Not HTML pages (files, feeds, machine endpoints) or pages for logged-out people only.
 NOT_PAGES = {"static", "main.security_txt", "main.security_txt_legacy", "main.manifest", "main.healthz",
-             "main.service_worker", "activities.calendar_feed", "activities.activity_ics", "learn.media", "activities.round_json",
+             "main.service_worker", "activities.calendar_feed", "activities.activity_ics", "learn.media", "quizzes.media", "activities.round_json",
              "portfolio.export_json", "auth.set_password"}
 ANONYMOUS = ["/login", "/account/forgot", "/toegankelijkheid", "/privacy", "/offline", "/bestaat-niet"]
 

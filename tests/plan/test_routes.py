@@ -186,3 +186,13 @@ def test_plan_states_the_regions_own_rules_and_shows_own_duty_periods(client, pe
     assert "Eén waarneming collega telt voor allebei" in page
     own = page.split("Jouw dienstperiodes (piket)")[1].split("</ul>")[0]
     assert own.count("<li>") == 1 and " tot en met " in own      # only their own period
+
+
+def test_form_errors_mark_the_field_and_link_the_summary_to_it(client, person):
+    body = client.post(f"/plan/{YEAR}/goals", data={"text": "  ", "nonce": "e1"}, headers=HTMX).get_data(as_text=True)
+    assert '<a href="#goal-text">Vul een leerdoel in.</a>' in body
+    assert 'aria-invalid="true" aria-describedby="goal-text-hint goal-text-error"' in body
+    body = client.post(f"/plan/{YEAR}/proposals", data={"name": "Media", "motivation": "", "level": "basis"},
+                       headers=HTMX).get_data(as_text=True)
+    assert '<a href="#proposal-motivation">Vul in waarom je deze competentie wilt ontwikkelen.</a>' in body
+    assert 'id="proposal-motivation-error"' in body and body.count('aria-invalid="true"') == 1

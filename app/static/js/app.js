@@ -67,6 +67,33 @@
     }
   });
 
+  // Character counters for limited texts (textarea with maxlength up to 1000): "Nog 120 van 500 tekens".
+  // The count is visible at once; screen readers hear it politely once typing pauses.
+  var counters = function (root) {
+    root.querySelectorAll("textarea[maxlength]").forEach(function (field) {
+      var max = parseInt(field.getAttribute("maxlength"), 10);
+      if (!field.id || max > 1000 || document.getElementById(field.id + "-count")) { return; }
+      var note = document.createElement("p");
+      note.className = "hint char-count";
+      note.id = field.id + "-count";
+      var live = document.createElement("span");
+      live.className = "visually-hidden";
+      live.setAttribute("aria-live", "polite");
+      var text = function () { return "Nog " + (max - field.value.length) + " van " + max + " tekens"; };
+      note.textContent = text();
+      field.insertAdjacentElement("afterend", note);
+      note.insertAdjacentElement("afterend", live);
+      var timer = null;
+      field.addEventListener("input", function () {
+        note.textContent = text();
+        clearTimeout(timer);
+        timer = setTimeout(function () { live.textContent = text(); }, 1000);
+      });
+    });
+  };
+  counters(document);
+  document.addEventListener("htmx:afterSettle", function (event) { counters(event.detail.target || document); });
+
   // Unsaved text: forms marked data-keep-text warn before the page is left with typed, unsaved text
   // (a textarea or text field whose value differs from what the server rendered).
   var leaving = null; // the form whose plain (non-htmx) submit is taking the person to the next page
