@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from app import audit
 from app.extensions import db
-from app.models import QuizAttempt
+from app.models import QuizAttempt, ReviewCard
 from app.models.core import utcnow
 from app.quizzes import bp, loader, scoring, services
 from app.quizzes import review as spaced_review
@@ -205,6 +205,14 @@ def review():
     return render("quizzes/review.html", "quizzes/_review_step.html", **context)
 
 
+def _card_not_found(card_id: int):
+    """404; audited when the card is someone else's or does not exist (not when its question was removed)."""
+    card = db.session.get(ReviewCard, card_id)
+    if card is None or card.user_id != current_user.id:
+        audit.refused(current_user, "review_card", card_id)
+    abort(404)
+
+
 @bp.route("/quizzes/review/<int:card_id>")
 @login_required
 def review_question(card_id):
@@ -215,8 +223,7 @@ def review_question(card_id):
     """
     item = spaced_review.review_card_for(current_user, card_id)
     if item is None:
-        audit.refused(current_user, "review_card", card_id)
-        abort(404)
+        _card_not_found(card_id)
     if item.card.due > utcnow():
         flash("Deze vraag had je al herhaald.", "info")
         return redirect(url_for("quizzes.review"))
@@ -242,8 +249,7 @@ def review_restart():
 def review_answer(card_id):
     item = spaced_review.review_card_for(current_user, card_id)
     if item is None:
-        audit.refused(current_user, "review_card", card_id)
-        abort(404)
+        _card_not_found(card_id)
     state = _review_state()
     if item.card.due > utcnow():  # answered already (double tap, back button): nothing stored twice
         flash("Deze vraag had je al herhaald.", "info")
