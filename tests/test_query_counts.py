@@ -62,3 +62,12 @@ def test_start_page_queries_do_not_grow_with_portfolio_and_registrations(demo, c
     add_entries(30)
     _count(client, "/")
     assert _count(client, "/") == with_30  # 30 more entries: not one query more
+
+
+def test_the_logged_in_user_costs_one_query_per_request(app, client, auth):
+    """Every page loads the session's user; roles and functions come with it, not in two more queries."""
+    from tests import factories
+    factories.user(email="ol@example.nl", roles=("functionary", "author"), functions=("OL", "BA"))
+    auth.login("ol@example.nl")
+    db.session.expunge_all()  # as in production: a new request starts with an empty session
+    assert _count(client, "/privacy") == 1

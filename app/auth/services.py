@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import secrets
 
+from sqlalchemy.orm import joinedload
+
 from app import audit
 from app.auth import sessions
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
@@ -133,7 +135,8 @@ def load_session_user(session_id: str) -> User | None:
         user_id, version = (int(part) for part in session_id.split(":"))
     except (ValueError, AttributeError):
         return None
-    user = db.session.get(User, user_id)
+    # One round trip per request instead of three: roles and functions joined, not selected after.
+    user = db.session.get(User, user_id, options=[joinedload(User.role_rows), joinedload(User.function_rows)])
     if user is None or not user.active or user.session_version != version:
         return None
     return user

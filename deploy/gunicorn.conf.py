@@ -1,0 +1,16 @@
+"""gunicorn settings for Paraat (deploy/paraat.service and the Procfile pass `-c deploy/gunicorn.conf.py`).
+
+The app is imported once in the master and the workers are forked from it, so the code, templates
+and libraries (about 60 MB: Flask, SQLAlchemy, psycopg, alembic, ...) sit in memory once, shared.
+Right before each fork the objects alive so far are moved out of the garbage collector's reach
+(`gc.freeze()`, the use Python's documentation gives for it): a worker's collections then do not
+touch, and so do not copy, the shared pages. The collector itself stays on in every worker.
+Code changes need `systemctl restart paraat` (a HUP reload re-forks the old code).
+"""
+import gc
+
+preload_app = True
+
+
+def pre_fork(server, worker):
+    gc.freeze()
