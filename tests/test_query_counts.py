@@ -1,4 +1,6 @@
 """Database round trips per page stay small and do not grow with the data (no N+1 queries)."""
+import re
+
 import pytest
 from sqlalchemy import event
 
@@ -70,4 +72,14 @@ def test_the_logged_in_user_costs_one_query_per_request(app, client, auth):
     factories.user(email="ol@example.nl", roles=("functionary", "author"), functions=("OL", "BA"))
     auth.login("ol@example.nl")
     db.session.expunge_all()  # as in production: a new request starts with an empty session
-    assert _count(client, "/privacy") == 1
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/privacy").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    user_reads = [sql for sql in statements if re.search(r'\bFROM "?(user|user_role|user_function)\b', sql)]
+    assert len(user_reads) == 1 and "user_role" in user_reads[0] and "user_function" in user_reads[0], statements
