@@ -215,6 +215,8 @@ SCENARIOS: dict[str, Scenario] = {
     "question_id": Scenario(None),
     # Not objects: the plan year is always the current user's own plan; enumerations.
     "year": Scenario(None),
+    "step": Scenario(None),          # a step of the person's own briefing flow
+    "name": Scenario(None),          # an image file of a quiz (the quiz slug is the object)
     "action": Scenario(None),
     "what": Scenario(None),
 }
@@ -266,6 +268,8 @@ def _fill(rule: Rule, values: dict) -> str:
             values[name] = date.today().year
         elif name == "question_id":
             values[name] = "q1"
+        elif name == "name":
+            values[name] = "afbeelding.png"
         else:
             raise AssertionError(f"{rule.rule}: no value for <{name}>")
     return rule.build(values, append_unknown=False)[1]

@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("quizzes", __name__)
 
-from app.quizzes import routes  # noqa: E402,F401
+from app.quizzes import briefing_routes, routes  # noqa: E402,F401
 
 
 def init_app(app):

@@ -15,6 +15,7 @@ from app.quizzes import review as spaced_review
 from app.web import is_htmx, render
 
 REVIEW_KEY = "quiz_review"
+BRIEFING_NEXT = "briefing_next"     # the briefing flow's next step, shown at the end of a quiz or review
 
 
 def _quiz_or_404(slug: str):
@@ -72,6 +73,10 @@ def media(slug, name):
 def start(slug):
     quiz = _quiz_or_404(slug)
     attempt = services.start_attempt(current_user, quiz)
+    if request.form.get("next_step", "").startswith("/briefing/"):   # started from the briefing flow
+        session[BRIEFING_NEXT] = request.form["next_step"]
+    else:   # a quiz of its own: the end screen offers no briefing step
+        session.pop(BRIEFING_NEXT, None)
     return redirect(url_for("quizzes.attempt", slug=quiz.slug, attempt_id=attempt.id))
 
 
@@ -95,7 +100,8 @@ def _step(quiz, attempt, *, question=None, feedback=None, error=None, status=200
         needs_reading = any(r.answered and not r.correct for r in rows)
         context.update(rows=rows, right=sum(r.correct for r in rows), calibration=calibration,
                        modules=services.modules_for(quiz.competencies) if needs_reading else [],
-                       review_dates=spaced_review.quiz_review_dates(current_user, quiz))
+                       review_dates=spaced_review.quiz_review_dates(current_user, quiz),
+                       briefing_next=session.get(BRIEFING_NEXT))
     return render("quizzes/attempt.html", "quizzes/_step.html", status=status, **context)
 
 
@@ -179,7 +185,7 @@ def feedback(slug, attempt_id, question_id):
 def _review_state() -> dict:
     state = session.get(REVIEW_KEY) or {}
     return {"done": int(state.get("done", 0)), "shown": state.get("shown"), "at": state.get("at"),
-            "last": state.get("last")}
+            "last": state.get("last"), "size": int(state.get("size") or spaced_review.REVIEW_SESSION_SIZE)}
 
 
 def _save_review_state(state: dict) -> None:
@@ -190,11 +196,12 @@ def _save_review_state(state: dict) -> None:
 @login_required
 def review():
     state = _review_state()
-    due = spaced_review.due_questions(current_user, limit=spaced_review.REVIEW_SESSION_SIZE + 1)
-    context = dict(done=state["done"], size=spaced_review.REVIEW_SESSION_SIZE, due_count=len(due),
-                   total=min(spaced_review.REVIEW_SESSION_SIZE, state["done"] + len(due)),
-                   next_review=spaced_review.next_review_at(current_user) if not due else None)
-    if due and state["done"] < spaced_review.REVIEW_SESSION_SIZE:
+    size = state["size"]
+    due = spaced_review.due_questions(current_user, limit=size + 1)
+    context = dict(done=state["done"], size=size, due_count=len(due), total=min(size, state["done"] + len(due)),
+                   next_review=spaced_review.next_review_at(current_user) if not due else None,
+                   briefing_next=session.get(BRIEFING_NEXT))
+    if due and state["done"] < size:
         item = due[0]
         if state["shown"] != item.card.id:
             state.update(shown=item.card.id, at=utcnow().isoformat())

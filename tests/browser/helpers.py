@@ -24,6 +24,7 @@ def answer_visible_question(page, number: str = "1") -> None:
     selects = form.locator("select")
     if form.locator("input[name=order]").count():
         form.get_by_role("button", name="één plaats omlaag").first.click()   # an order question: move one step
+        page.wait_for_load_state("networkidle")   # the reordered list is swapped in (or a new page loaded)
         form = page.locator("form.quiz-form")
     elif selects.count():
         for i in range(selects.count()):

@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import axe_violations
+from tests.browser.helpers import answer_visible_question, axe_violations
 
 
 
@@ -95,4 +95,56 @@ def test_order_question_with_up_and_down_buttons(browser, live_server, javascrip
     _shot(page, f"order-{'js' if javascript else 'nojs'}")
     page.get_by_role("button", name="Controleer mijn antwoord").click()
     expect(page.locator(".quiz-verdict")).to_have_text(re.compile("Goed!|Nog niet goed"))
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_briefing_flow_from_the_start_page_to_done(browser, live_server, javascript):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL", base_url=live_server,
+                                  java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill("functionaris@demo.paraat.nl")
+    page.get_by_label("Wachtwoord", exact=True).fill("paraat-demo")
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("link", name="Klaar voor de briefing").click()
+    progress = page.locator(".quiz-progress")
+    expect(progress).to_contain_text("Stap 1 van")
+    total = int(re.search(r"van (\d+)", progress.inner_text()).group(1))
+    _shot(page, f"briefing-1-{'js' if javascript else 'nojs'}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    for step in range(1, total + 1):
+        expect(progress).to_have_text(f"Stap {step} van {total}")
+        if page.get_by_role("button", name=re.compile("^Gelezen")).count():
+            page.get_by_role("button", name=re.compile("^Gelezen")).click()
+        elif page.get_by_role("button", name="Start de oefentoets").count():
+            page.get_by_role("button", name="Start de oefentoets").click()
+            while True:
+                expect(page.locator("form.quiz-form, .quiz-verdict, .quiz-summary").first).to_be_visible()
+                if page.locator(".quiz-summary").count():
+                    break
+                if page.locator("form.quiz-form").count():
+                    answer_visible_question(page, "10")
+                    expect(page.locator(".quiz-verdict, .quiz-hint").first).to_be_visible()
+                    if page.locator(".quiz-hint").count():
+                        continue
+                next_link = page.get_by_role("link", name=re.compile("Volgende vraag|Bekijk je resultaat"))
+                if next_link.count():
+                    next_link.click()
+                    expect(page.locator(".quiz-verdict")).to_have_count(0)
+            page.get_by_role("link", name="Verder met de briefingvoorbereiding").click()
+        else:
+            page.get_by_role("link", name=re.compile("^Herhaal")).click()
+            while not page.get_by_role("link", name="Verder met de briefingvoorbereiding").count():
+                expect(page.locator("form.quiz-form, .quiz-verdict, #quiz-step-title").first).to_be_visible()
+                if page.locator("form.quiz-form").count():
+                    answer_visible_question(page, "10")
+                    expect(page.locator(".quiz-verdict")).to_be_visible()
+                    page.get_by_role("link", name="Volgende vraag").click()
+                    expect(page.locator(".quiz-verdict")).to_have_count(0)
+            _shot(page, f"briefing-review-end-{'js' if javascript else 'nojs'}")
+            page.get_by_role("link", name="Verder met de briefingvoorbereiding").click()
+    expect(page.get_by_role("heading", name="Klaar voor de briefing")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    _shot(page, f"briefing-done-{'js' if javascript else 'nojs'}")
     context.close()
