@@ -141,3 +141,14 @@ def record_attendance(activity: Activity, attended_ids: set[int], actor: User,
     audit.record(actor, "attendance_recorded", activity, detail=f"aanwezig {present}, afwezig {absent}")
     db.session.commit()
     return present, absent
+
+
+def activity_warnings(data: dict, seats: dict, now: datetime) -> list[str]:
+    """What a coordinator probably did not mean, said after saving (the activity is saved anyway):
+    a start in the past, or no seats for any function."""
+    warnings = []
+    if data.get("starts_at") and data["starts_at"] < now:
+        warnings.append("Let op: deze activiteit begint in het verleden. Klopt de datum?")
+    if not any(seats.values()) and not data.get("unannounced"):
+        warnings.append("Let op: er zijn voor geen enkele functie plaatsen, dus niemand kan zich inschrijven.")
+    return warnings

@@ -339,6 +339,8 @@ def _edit(activity):
             try:
                 saved = management.save_activity(activity, current_user.region_id, data, seats, current_user)
                 flash(f"{saved.title} is opgeslagen.", "success")
+                for warning in management.activity_warnings(data, seats, base.local_now()):
+                    flash(warning, "warning")
                 return redirect(url_for("activities.detail", activity_id=saved.id))
             except base.RegistrationError as exc:
                 db.session.rollback()

@@ -514,3 +514,16 @@ def test_a_past_activity_shows_no_waitlist_place(client, person, clock):
     db.session.commit()
     assert "op de wachtlijst" not in text(client.get(f"/activities/{activity.id}"))
     assert "geen plaats vrijgekomen" in text(client.get("/activities/mine"))
+
+
+def test_new_activity_warns_on_a_past_date_and_on_no_seats(client, coordinator):
+    ol = factories.function("OL")
+    factories.activity_kind("multi_exercise")
+    data = {"title": "Oud", "kind": "multi_exercise", "starts_at": "2020-03-11T13:00", "ends_at": "2020-03-11T17:00",
+            "round_id": "", f"seats-{ol.id}": "0"}
+    page = text(client.post("/activities/new", data=data, follow_redirects=True))
+    assert "Oud is opgeslagen." in page
+    assert "begint in het verleden" in page and "voor geen enkele functie plaatsen" in page
+    data.update(title="Nieuw", starts_at="2030-03-11T13:00", ends_at="2030-03-11T17:00", **{f"seats-{ol.id}": "2"})
+    page = text(client.post("/activities/new", data=data, follow_redirects=True))
+    assert "Nieuw is opgeslagen." in page and "Let op" not in page
