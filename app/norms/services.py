@@ -303,27 +303,30 @@ def outcomes_bulk(region_id: int, people: list[tuple[int, int, date | None]], us
     # (Rule.reads_dates / reads_duty say which), within this call only. The key holds no rule logic.
     memo: dict = {}
     evaluate, share_on_norm = rules.evaluate, rules.share_on_norm
+    per_function = {fid: [(norm, norm.id, all_rules[norm.id], all_rules[norm.id].kind, all_rules[norm.id].reads_dates,
+                           all_rules[norm.id].reads_duty, all_rules[norm.id].rolling)
+                          for norm in ns] for fid, ns in norms_by_function.items()}
     for user_id, function_id, since in people:
         since = _as_date(since)
         own_duty = duty.get(user_id, ())
-        for norm in norms_by_function.get(function_id, ()):
-            rule = all_rules[norm.id]
-            kind = rule.kind
+        chosen_all = competences.get(user_id, 0)
+        for norm, norm_id, rule, kind, reads_dates, reads_duty, rolling in per_function.get(function_id, ()):
             ever, in_year, last = counts.get((user_id, kind), none)
-            known = dates.get((user_id, kind), ()) if rule.reads_dates else ()
-            if not rule.reads_dates:
-                last = None
-            periods = own_duty if rule.reads_duty else ()
+            if reads_dates:
+                known = dates.get((user_id, kind), ())
+            else:
+                known, last = (), None
+            periods = own_duty if reads_duty else ()
             seats = planned.get((user_id, kind), ())
-            chosen = competences.get(user_id, 0) if kind == "competence" else 0
-            key = (norm.id, ever, in_year, last, known, seats, since, periods, chosen)
+            chosen = chosen_all if kind == "competence" else 0
+            key = (norm_id, ever, in_year, last, known, seats, since, periods, chosen)
             outcome = memo.get(key)
             if outcome is None:
                 outcome = memo[key] = evaluate(rule, Facts(
                     ever=ever, in_year=in_year, last=last, dates=known, planned=seats, since=since, duty=periods,
                     held=held if periods else None, competences=chosen), today)
             share = None
-            if share_of is not None and rule.rolling:
+            if share_of is not None and rolling:
                 share = share_on_norm(rule, Facts(dates=known, since=since, duty=periods, held=held if periods else None),
                                       *share_of)
             yield PersonNorm(user_id, function_id, norm, rule, outcome, chosen if kind == "competence" else in_year,
