@@ -23,11 +23,12 @@ def home():
 
 def _offline_urls(cards) -> list[str]:
     """The personal pages the service worker may keep for reading offline: this week's briefing
-    module, the review session and each question of it. Nothing else personal is ever cached."""
+    module (also as the briefing flow's first step), the review session and each question of it. Nothing else personal is ever cached."""
     urls = []
     for card, ctx in cards:
         if card.key == "briefing_module" and ctx and ctx.get("briefing"):
             urls.append(url_for("learn.module", slug=ctx["briefing"].slug))
+            urls.append(url_for("quizzes.briefing_step", step=1))   # the flow's first step: that module
         elif card.key == "reviews" and ctx and ctx.get("due"):
             urls.append(url_for("quizzes.review"))
             urls.extend(url_for("quizzes.review_question", card_id=card_id) for card_id in ctx["card_ids"])

@@ -29,14 +29,14 @@ def briefing_step(step):
         abort(404)
     current = plan.steps[step - 1]
     next_url = _next_url(plan, step)
-    session[BRIEFING_NEXT] = next_url
     context = dict(plan=plan, step=step, current=current, next_url=next_url)
     if current.kind == "module":
         from app.content import get_catalogue
         context["body"] = get_catalogue().html(plan.module)
     if current.kind == "review":
-        # The review session of this flow stops after these few questions.
-        session[REVIEW_KEY] = {"done": 0, "size": plan.reviews}
+        # The review session of this flow stops after these few questions and leads back here. (The
+        # module step changes nothing: the service worker may fetch it in the background.)
+        session[REVIEW_KEY] = {"done": 0, "size": plan.reviews, "flow": next_url}
     return render("quizzes/briefing.html", **context)
 
 

@@ -185,7 +185,8 @@ def feedback(slug, attempt_id, question_id):
 def _review_state() -> dict:
     state = session.get(REVIEW_KEY) or {}
     return {"done": int(state.get("done", 0)), "shown": state.get("shown"), "at": state.get("at"),
-            "last": state.get("last"), "size": int(state.get("size") or spaced_review.REVIEW_SESSION_SIZE)}
+            "last": state.get("last"), "size": int(state.get("size") or spaced_review.REVIEW_SESSION_SIZE),
+            "flow": state.get("flow")}   # the briefing flow's next step, when this session is part of it
 
 
 def _save_review_state(state: dict) -> None:
@@ -200,7 +201,7 @@ def review():
     due = spaced_review.due_questions(current_user, limit=size + 1)
     context = dict(done=state["done"], size=size, due_count=len(due), total=min(size, state["done"] + len(due)),
                    next_review=spaced_review.next_review_at(current_user) if not due else None,
-                   briefing_next=session.get(BRIEFING_NEXT))
+                   briefing_next=state["flow"])
     if due and state["done"] < size:
         item = due[0]
         if state["shown"] != item.card.id:

@@ -9,7 +9,7 @@ const PERSONAL_CACHE = "paraat-personal";
 const OFFLINE_URL = "/offline";
 // Only these personal pages are ever kept, and only when the start page names them.
 const REVIEW_QUESTION = /^\/quizzes\/review\/\d+$/;
-const KEEPABLE = [/^\/learn\/[^/]+$/, /^\/quizzes\/review$/, REVIEW_QUESTION];
+const KEEPABLE = [/^\/learn\/[^/]+$/, /^\/quizzes\/review$/, REVIEW_QUESTION, /^\/briefing\/1$/];
 // A kept page is fetched again when older than this: its form's CSRF token must still be valid when
 // an answer given offline is sent (the server accepts tokens for 8 hours).
 const REFRESH_MS = 60 * 60 * 1000;

@@ -1,4 +1,5 @@
 """The briefing flow: this week's module, its quiz, up to five review questions, then what comes back when."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -35,6 +36,8 @@ def flow(app, auth, content_dir):
 def test_the_whole_flow_without_javascript(client, flow):
     home = client.get("/").get_data(as_text=True)
     assert 'href="/briefing"' in home and "Klaar voor de briefing" in home
+    offline = re.search(r'data-offline-urls="([^"]*)"', home).group(1).split()
+    assert "/briefing/1" in offline and "/learn/week" in offline   # the module step is kept for the train
     page = client.get(client.get("/briefing").location).get_data(as_text=True)
     assert "Stap 1 van 3" in page and "Module van de week" in page and "Herhaal 5 vragen" in page
     step2 = client.post("/briefing/1")                        # "Gelezen": one tap to the next step
