@@ -79,6 +79,21 @@ def user(user_id):
                   person=person, form=form)
 
 
+@bp.route("/users/<int:user_id>/details", methods=["POST"])
+@role_required("admin")
+def set_details(user_id):
+    person = _user_in_region(user_id)
+    try:
+        changed = services.set_details(person, request.form.get("name", ""), request.form.get("email", ""),
+                                       actor=current_user)
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash("Naam en e-mailadres opgeslagen." if changed else "Er was niets veranderd.", "success")
+    return redirect(url_for("admin.user", user_id=person.id) + "#gegevens")
+
+
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @role_required("admin")
 def set_active(user_id):

@@ -59,3 +59,25 @@ def audit_actions() -> list[str]:
     from app.models import AuditLog
 
     return db.session.scalars(db.select(AuditLog.action).distinct().order_by(AuditLog.action)).all()
+
+
+def set_details(user: User, name: str, email: str, actor=None) -> bool:
+    """Change a person's name and e-mail address (audited with before and after); False when nothing
+    changed. Raises AccountError (Dutch) on a bad or taken address, writing nothing."""
+    from app.auth.services import AccountError, find_by_email, normalise_email
+    name, email = (name or "").strip(), normalise_email(email)
+    if not name or len(name) > 120:
+        raise AccountError("Geef een naam van 1 tot 120 tekens.")
+    if not email or "@" not in email or len(email) > 254:
+        raise AccountError("Geef een geldig e-mailadres.")
+    other = find_by_email(email)
+    if other is not None and other.id != user.id:
+        raise AccountError(f"Er bestaat al een account met e-mailadres {email}.")
+    changes = [f"{label}: {old} → {new}" for label, old, new in
+               (("naam", user.name, name), ("e-mail", user.email, email)) if old != new]
+    if not changes:
+        return False
+    user.name, user.email = name, email
+    audit.record(actor, "details_changed", user, detail="; ".join(changes))
+    db.session.commit()
+    return True

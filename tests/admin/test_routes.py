@@ -82,3 +82,22 @@ def test_admin_cannot_touch_other_regions(app, client, admin):
     assert client.get(f"/admin/users/{stranger.id}").status_code == 404
     assert client.post(f"/admin/users/{stranger.id}/active", data={"active": "0"}).status_code == 404
     assert client.get("/admin/users/999999").status_code == 404
+
+
+def test_admin_edits_name_and_email_audited(app, client, admin):
+    from app.models import AuditLog
+    person = factories.user(email="oud@example.nl", name="Oude Naam")
+    factories.user(email="bezet@example.nl")
+    response = client.post(f"/admin/users/{person.id}/details", data={"name": "Nieuwe Naam", "email": " Nieuw@Example.nl "})
+    assert response.status_code == 302 and response.location.endswith("#gegevens")
+    db.session.refresh(person)
+    assert (person.name, person.email) == ("Nieuwe Naam", "nieuw@example.nl")
+    row = db.session.scalar(db.select(AuditLog).filter_by(action="details_changed"))
+    assert "oud@example.nl → nieuw@example.nl" in row.detail and "Oude Naam → Nieuwe Naam" in row.detail
+    page = client.post(f"/admin/users/{person.id}/details", data={"name": "X", "email": "bezet@example.nl"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Er bestaat al een account met e-mailadres bezet@example.nl." in page
+    db.session.refresh(person)
+    assert person.email == "nieuw@example.nl"
+    other = factories.user(reg=factories.region("elders"))
+    assert client.post(f"/admin/users/{other.id}/details", data={"name": "Y", "email": "y@example.nl"}).status_code == 404
