@@ -9,23 +9,25 @@ PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench check clean
+.PHONY: run test bench check lock clean
 
 $(PY):
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { echo "python3-venv ontbreekt; installeren met apt"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
-	@$(PY) -m pip install -q --upgrade pip
+	@$(PY) -m pip install -q pip==26.3
 
-$(VENV)/.installed: requirements.txt | $(PY)
-	$(PY) -m pip install -q -r requirements.txt
+# The *.lock files pin every transitive dependency with its hashes (made from requirements*.txt by
+# `make lock`): a fresh machine installs exactly the versions CI tested, and refuses altered files.
+$(VENV)/.installed: requirements.lock | $(PY)
+	$(PY) -m pip install -q --require-hashes -r requirements.lock
 	@touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
-	$(PY) -m pip install -q -r requirements-dev.txt
+$(VENV)/.installed-dev: requirements.lock requirements-dev.lock | $(PY)
+	$(PY) -m pip install -q --require-hashes -r requirements-dev.lock
 	@touch $@ $(VENV)/.installed
 
-$(VENV)/.installed-bench: requirements.txt requirements-dev.txt requirements-bench.txt | $(PY)
-	$(PY) -m pip install -q -r requirements-bench.txt
+$(VENV)/.installed-bench: requirements.lock requirements-dev.lock requirements-bench.lock | $(PY)
+	$(PY) -m pip install -q --require-hashes -r requirements-bench.lock
 	@touch $@
 
 run: $(VENV)/.installed
@@ -48,6 +50,14 @@ check: $(VENV)/.installed
 
 bench: $(VENV)/.installed-dev $(VENV)/.installed-bench
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# After changing a requirements*.txt: resolve again and write the hashed lock files (pip-tools,
+# in a throwaway venv). tests/test_requirements.py fails while a pin and its lock disagree.
+lock:
+	@tmp=$$(mktemp -d) && $(PYTHON) -m venv $$tmp && $$tmp/bin/pip install -q pip-tools==7.6.2 && \
+	for f in requirements requirements-dev requirements-bench; do \
+	  $$tmp/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	    --no-emit-find-links --output-file $$f.lock $$f.txt || exit 1; done; rm -rf $$tmp
 
 clean:
 	rm -rf $(VENV) .pytest_cache
