@@ -152,3 +152,35 @@ def activity_warnings(data: dict, seats: dict, now: datetime) -> list[str]:
     if not any(seats.values()) and not data.get("unannounced"):
         warnings.append("Let op: er zijn voor geen enkele functie plaatsen, dus niemand kan zich inschrijven.")
     return warnings
+
+
+def walk_in_candidates(activity: Activity) -> list[User]:
+    """People of the region with a crisis function who are not on the attendance list yet."""
+    listed = {r.user_id for r in attendance_list(activity)}
+    people = db.session.scalars(db.select(User).where(
+        User.region_id == activity.region_id, User.active.is_(True)).order_by(User.name)).all()
+    return [u for u in people if u.function_rows and u.id not in listed]
+
+
+def add_walk_in(activity: Activity, user_id: int, actor: User, now: datetime | None = None) -> User:
+    """Someone came without a registration (a walk-in): recorded as attended, like a ticked name."""
+    from app.portfolio.services import record_entry
+
+    if activity.starts_at > _now(now):
+        raise RegistrationError("Aanwezigheid leg je vast als de activiteit begonnen is.")
+    person = db.session.get(User, user_id)
+    if person is None or person.region_id != activity.region_id or not person.function_rows:
+        raise RegistrationError("Kies iemand met een crisisfunctie uit je regio.")
+    seat_functions = {s.function_id for s in activity.seat_rows}
+    function_id = next((r.function_id for r in person.function_rows if r.function_id in seat_functions),
+                       person.function_rows[0].function_id)
+    reg = db.session.scalar(db.select(Registration).filter_by(user_id=person.id, activity_id=activity.id))
+    if reg is None:
+        reg = Registration(user_id=person.id, activity_id=activity.id)
+        db.session.add(reg)
+    reg.status, reg.function_id, reg.waitlist_position, reg.offer_expires_at = "attended", function_id, None, None
+    record_entry(person.id, PORTFOLIO_KIND.get(activity.kind, "activity"), activity.starts_at.date(), activity.title,
+                 activity_kind=activity.kind, source="attendance", source_ref=str(activity.id), commit=False)
+    audit.record(actor, "attendance_walk_in", activity, detail=f"user {person.id}")
+    db.session.commit()
+    return person

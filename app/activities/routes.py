@@ -399,7 +399,22 @@ def attendance(activity_id):
             status = 422
     return render("activities/attendance.html", status=status, activity=activity,
                   registrations=management.attendance_list(activity),
+                  walk_ins=management.walk_in_candidates(activity),
                   started=activity.starts_at <= base.local_now())
+
+
+@bp.route("/activities/<int:activity_id>/attendance/walk-in", methods=["POST"])
+@role_required("coordinator", "admin")
+def attendance_walk_in(activity_id):
+    activity = _activity(activity_id)
+    person_id = request.form.get("person", "")
+    try:
+        person = management.add_walk_in(activity, int(person_id) if person_id.isdigit() else 0, current_user)
+        flash(f"{person.name} staat erbij als aanwezig.", "success")
+    except base.RegistrationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for("activities.attendance", activity_id=activity_id))
 
 
 # --- Calendar feed ------------------------------------------------------------------------------

@@ -527,3 +527,21 @@ def test_new_activity_warns_on_a_past_date_and_on_no_seats(client, coordinator):
     data.update(title="Nieuw", starts_at="2030-03-11T13:00", ends_at="2030-03-11T17:00", **{f"seats-{ol.id}": "2"})
     page = text(client.post("/activities/new", data=data, follow_redirects=True))
     assert "Nieuw is opgeslagen." in page and "Let op" not in page
+
+
+def test_attendance_adds_a_walk_in(client, coordinator, clock):
+    from app.models import PortfolioEntry
+    activity = make_activity(starts_at=NOW - timedelta(hours=5), seats={"OL": 3})
+    walker = factories.user(name="Wim Binnenloper")
+    factories.user(name="Elders", reg=factories.region("elders"))
+    page = text(client.get(f"/activities/{activity.id}/attendance"))
+    assert "zonder inschrijving" in page and "Wim Binnenloper (OL)" in page and "Elders" not in page
+    response = client.post(f"/activities/{activity.id}/attendance/walk-in", data={"person": str(walker.id)},
+                           follow_redirects=True)
+    assert "Wim Binnenloper staat erbij als aanwezig." in text(response)
+    reg = db.session.scalar(db.select(Registration).filter_by(user_id=walker.id, activity_id=activity.id))
+    assert reg.status == "attended"
+    assert db.session.scalar(db.select(PortfolioEntry).filter_by(user_id=walker.id, source="attendance"))
+    assert db.session.scalar(db.select(AuditLog).filter_by(action="attendance_walk_in"))
+    bad = client.post(f"/activities/{activity.id}/attendance/walk-in", data={"person": "x"}, follow_redirects=True)
+    assert "Kies iemand met een crisisfunctie uit je regio." in text(bad)
