@@ -154,11 +154,16 @@ def evaluate(rule: Rule, facts: Facts, today: date) -> Outcome:
     newcomer = grace is not None and today < grace
     if rule.period == "per_year":
         return _per_year(rule, facts, today, grace if newcomer else None)
+    rolling = _rolling(rule, facts, today, grace if newcomer else None)
     if rule.period == "every_weeks" and rule.or_when_on_duty:
         duty = _own_duty(facts, today)
-        if duty:
-            return _piket(rule, facts, today, duty, grace if newcomer else None)
-    return _rolling(rule, facts, today, grace if newcomer else None)
+        if duty:  # "1x per 5 weken of bij dienst": the better of the two, the duty rule on a tie
+            piket = _piket(rule, facts, today, duty, grace if newcomer else None)
+            return piket if _RANK[piket.status] >= _RANK[rolling.status] else rolling
+    return rolling
+
+
+_RANK = {"behind": 0, "at_risk": 1, "done": 2}
 
 
 def _per_year(rule: Rule, facts: Facts, today: date, grace: date | None) -> Outcome:

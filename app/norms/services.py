@@ -44,8 +44,8 @@ PLAN_RULES = [
     "Briefing \"1x per 5 weken of bij dienst\": sta je in het piketrooster, dan ga je in elke dienstperiode naar "
     "de briefing (\"voor piket-functies: wanneer je dienst hebt\", beleidsplan hoofdstuk 5). In het rooster staan "
     "telt niet als aanwezig. Mis je de briefing in een dienst, dan sta je achter tot je in een latere dienst "
-    "weer gaat; een dienst waarin de regio geen briefing hield, telt niet mee. Zonder dienstperiodes geldt "
-    "1x per 5 weken.",
+    "weer gaat, tenzij je 1x per 5 weken gaat (\"of\": het betere van de twee telt); een dienst waarin de regio "
+    "geen briefing hield, telt niet mee. Zonder dienstperiodes geldt 1x per 5 weken.",
     "\"1x per 2 jaar\" is doorlopend, zoals een geldigheidsduur: minstens één in de laatste 24 maanden; de "
     "volgende moet twee jaar na de vorige.",
     "Nieuw in een functie (regel van de regio): je raakt op een norm pas achter als de periode van die norm "

@@ -36,6 +36,7 @@ def evaluate(runner, tmp_path, today, *people, **extra):
 def test_contract_example_briefing_across_new_year(runner, tmp_path, twente):
     rows = evaluate(runner, tmp_path, "2027-01-04", {
         "id": "x1", "functions": ["OL"], "since": "2019-03-01",
+        "duty": [{"start": "2026-05-04", "end": "2026-05-10"}],
         "evidence": [{"kind": "ops_briefing", "date": "2026-12-03"}, {"kind": "icr", "date": "2012-05-01"}],
         "plan_competencies": {"2027": ["leiderschap"]},
         "planned": [{"kind": "multi_exercise", "date": "2027-03-11"}]}, {

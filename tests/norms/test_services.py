@@ -120,6 +120,16 @@ def test_piket_every_past_duty_period_needs_a_briefing(app):
     assert status_of(person, "ops_briefing", date(2026, 6, 10)).status == "done"
 
 
+def test_piket_or_every_five_weeks_the_better_counts(app):
+    factories.norm("OL", "ops_briefing", 2026, "every_weeks", 1, weeks=5, or_when_on_duty=True)
+    person = factories.user(functions=("OL",), on_duty=True)
+    duty(person, (date(2026, 2, 2), date(2026, 2, 8)))
+    entry(person, "ops_briefing", date(2026, 2, 20), "briefing")     # missed the duty, but goes every 5 weeks
+    s = status_of(person, "ops_briefing", date(2026, 3, 10))
+    assert (s.status, s.deadline) == ("done", date(2026, 3, 27))
+    assert status_of(person, "ops_briefing", date(2026, 3, 28)).reason == "duty_missed"
+
+
 def test_piket_duty_period_without_any_briefing_held_is_skipped(app):
     from tests.monitor.data import activity
     factories.norm("OL", "ops_briefing", 2026, "every_weeks", 1, weeks=5, or_when_on_duty=True)
