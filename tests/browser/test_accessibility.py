@@ -57,7 +57,7 @@ def _demo_values(live_app, email: str) -> dict:
             "attempt_id": attempt.id if attempt else None,
             "card_id": first(db.select(ReviewCard.id).filter_by(user_id=me.id).order_by(ReviewCard.due)),
             "question_id": answer.question_id if answer else None,
-            "year": date.today().year,
+            "year": date.today().year, "step": 1,
             "module": module,
             "quiz": attempt.quiz_slug if attempt else sorted(quiz_set().quizzes)[0],
         }
