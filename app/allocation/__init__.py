@@ -1,7 +1,8 @@
 """Pure registration-allocation core (CONTRACT section 5): stdlib only, no Flask, no database.
 
     instance.py  validation of the input dict; InstanceError names the offending field
-    solver.py    deferred acceptance over (activity, function) seats and the result report
+    solver.py    deferred acceptance over (activity, function) seats and the result report;
+                 solve() checks the people with instance.py's rules while reading them
     cli.py       main() behind `flask allocation solve FILE` and `python -m app.allocation FILE`
 
 Choices where the contract leaves room:

@@ -224,8 +224,13 @@ def _required(obj, key):
     return obj[key]
 
 
-def parse(instance) -> Instance:
-    """Check `instance` and return it in internal form; raise InstanceError naming the first problem."""
+def parse_head(instance):
+    """Everything but the people: (seed, activities, activity id -> index, the raw people list).
+
+    The solver checks the people itself while it reads them (one pass instead of two) and
+    calls `parse` for the message when one of them is wrong; the order of checks is that of
+    `parse`, so both name the same first problem.
+    """
     _object(instance, "instance")
     seed = _required(instance, "seed")
     if type(seed) is not str:
@@ -234,6 +239,12 @@ def parse(instance) -> Instance:
     activities = tuple(_parse_activity(a, f"activities[{i}]") for i, a in enumerate(raw_activities))
     index = _unique_ids(activities, "activity", "activities")
     raw_people = _array(_required(instance, "people"), "people")
+    return seed, activities, index, raw_people
+
+
+def parse(instance) -> Instance:
+    """Check `instance` and return it in internal form; raise InstanceError naming the first problem."""
+    seed, activities, index, raw_people = parse_head(instance)
     people = tuple(_parse_person(p, f"people[{i}]", index) for i, p in enumerate(raw_people))
     _unique_ids(people, "person", "people")
     return Instance(seed=seed, activities=activities, people=people)

@@ -92,8 +92,10 @@ def test_invalid_instances_are_refused_with_a_named_problem(name, mutate, messag
     with pytest.raises(InstanceError) as caught:
         validate(inst)
     assert message in str(caught.value)
-    with pytest.raises(InstanceError):
+    # solve() checks the people while reading them and names the same first problem.
+    with pytest.raises(InstanceError) as caught:
         solve(inst)
+    assert message in str(caught.value)
 
 
 def test_instance_error_is_a_value_error():
@@ -110,6 +112,12 @@ def test_valid_instance_and_optional_fields():
     extended["activities"][0]["title"] = "Oefening"
     extended["people"][0]["name"] = "Jan"
     validate(extended)
+    # Everything validate() accepts, solve() accepts too (it checks the people itself).
+    levelled = copy.deepcopy(good())
+    levelled["people"][0]["plan_competencies"] = {"leiderschap": "basis", "nafase": None}
+    levelled["people"][1].update(deficit={}, plan_competencies=[], limit=2)
+    for inst in (good(), minimal, extended, levelled):
+        solve(inst)
 
 
 def test_allocation_imports_only_the_standard_library():
