@@ -103,3 +103,12 @@ def test_a_given_secret_key_writes_no_file(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     assert config.from_environment(str(tmp_path), str(tmp_path / "app"), "test-key")["SECRET_KEY"] == "test-key"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_processes_starting_together_share_one_secret_key(tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        keys = set(pool.map(lambda _: config.from_environment(str(tmp_path), str(tmp_path))["SECRET_KEY"], range(40)))
+    assert len(keys) == 1 and len(keys.pop()) == 64
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
