@@ -18,6 +18,8 @@ FEATURES = ("main", "auth", "learn", "quizzes", "plan", "portfolio", "activities
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    from app.web import IdConverter, YearConverter
+    app.url_map.converters.update(int=IdConverter, year=YearConverter)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(config_module.from_environment(app.instance_path, app.root_path,
                                                      (test_config or {}).get("SECRET_KEY")))
@@ -52,6 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     _register_features(app)
     _configure_templates(app)
+    from app import transactions
+    transactions.init_app(app)
     return app
 
 

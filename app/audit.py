@@ -16,9 +16,3 @@ def record(actor, action: str, obj=None, detail: str | None = None, object_type:
     db.session.add(entry)
     return entry
 
-
-def refused(actor, object_type: str, object_id) -> None:
-    """An id in a URL that is not the actor's (another person's or another region's): logged and
-    committed now, before the caller answers 404 as if it did not exist."""
-    record(actor, "foreign_id_refused", object_type=object_type, object_id=object_id)
-    db.session.commit()

@@ -1,5 +1,7 @@
 """Form fields shared by several features."""
-from wtforms import SelectMultipleField, widgets
+import secrets
+
+from wtforms import HiddenField, SelectMultipleField, widgets
 
 
 class CheckboxListField(SelectMultipleField):
@@ -7,3 +9,11 @@ class CheckboxListField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+class NonceField(HiddenField):
+    """The form copy's idempotency key: a fresh random value per rendered form, sent back on submit."""
+
+    def __init__(self, label="", **kwargs):
+        kwargs.setdefault("default", lambda: secrets.token_urlsafe(16))
+        super().__init__(label, **kwargs)

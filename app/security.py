@@ -1,8 +1,7 @@
 """Security headers on every response: strict CSP without unsafe-inline, no caching of personal pages."""
 import time
 
-from flask import Flask, g, request
-from flask_login import current_user
+from flask import Flask, abort, g, request, session
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -20,10 +19,28 @@ CSP = "; ".join([
 ])
 
 
+def has_nul_byte(req) -> bool:
+    """A NUL byte anywhere a user can type: path, query, form fields and upload names.
+
+    No text in Paraat contains one, and PostgreSQL refuses to store it (a 500 in every form)."""
+    texts = [req.path]
+    for multidict in (req.args, req.form):
+        for key, value in multidict.items(multi=True):
+            texts += [key, value]
+    texts += [f.filename or "" for f in req.files.values()]
+    return any("\x00" in text for text in texts)
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def start_timer():
         g.request_started = time.perf_counter()
+
+    @app.before_request
+    def refuse_nul_bytes():
+        # One place for every form and path, before any view or login sees the text.
+        if has_nul_byte(request):
+            abort(400, "nul")
 
     @app.after_request
     def server_timing(response):
@@ -45,6 +62,8 @@ def init_app(app: Flask) -> None:
                            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()")
         if app.config["APP_ENV"] == "production":
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-        if request.endpoint != "static" and current_user and current_user.is_authenticated:
+        # From the cookie, not current_user: loading the user needs the database, which may be the
+        # very thing that failed (this also runs on the error pages).
+        if request.endpoint != "static" and "_user_id" in session:
             headers["Cache-Control"] = "no-store"
         return response

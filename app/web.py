@@ -1,5 +1,37 @@
 """Small view helpers shared by every feature: one route, two answers (page or htmx fragment)."""
-from flask import make_response, render_template, request
+from flask import abort, make_response, render_template, request
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**31 - 1          # the largest value of an INTEGER column (PostgreSQL and the ids it hands out)
+YEARS = range(2000, 2101)   # the years Paraat plans, reports and prints
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every URL: an id no INTEGER column can hold is a 404, not a database error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+class YearConverter(IntegerConverter):
+    """`<year:...>`: a plan year Paraat knows (2000-2100), else 404."""
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, *args, min=YEARS.start, max=YEARS.stop - 1, **kwargs)
+
+
+def year_arg(value, default: int) -> int:
+    """A `?year=` value: the default when absent, 404 when it is not a year Paraat knows."""
+    if value in (None, ""):
+        return default
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        abort(404)
+    if year not in YEARS:
+        abort(404)
+    return year
 
 
 def render(page: str, fragment: str | None = None, status: int = 200, **context):

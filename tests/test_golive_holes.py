@@ -17,7 +17,7 @@ from tests.activities.conftest import NOW, make_activity
 
 
 def _refusals(object_type):
-    return db.session.scalars(db.select(AuditLog.object_id).filter_by(action="foreign_id_refused",
+    return db.session.scalars(db.select(AuditLog.object_id).filter_by(action="access_refused",
                                                                        object_type=object_type)).all()
 
 

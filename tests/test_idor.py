@@ -1,5 +1,9 @@
 """IDOR: every route with an id in its path refuses someone else's object, for every role.
 
+The oracle is the permission layer itself (app/auth/access.py): for each object the test asks
+`access.allowed(viewer, obj)`; where it says no, the route must answer 403/404 without the object,
+and a 404 for a database object must have gone through the layer (an `access_refused` audit row).
+
 The routes come from the URL map (no hand-kept list). Each path argument is looked up in
 SCENARIOS, which says how to create an object that belongs to another person or another region.
 A new route with an argument that is not in the table fails `test_every_path_argument_is_covered`,
@@ -16,9 +20,11 @@ import pytest
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import Rule
 
+from app.auth import access
 from app.extensions import db
-from app.models import (Activity, ActivitySeat, ObligationFulfilment, OrganisationObligation,
-                        PeerObservation, Registration, RegistrationRound)
+from app.models import (Activity, ActivitySeat, AuditLog, ObligationFulfilment, OrganisationObligation,
+                        PeerObservation, PlanCompetency, PlanGoal, PortfolioEntry, QuizAttempt, Registration,
+                        RegistrationRound, ReviewCard, User)
 from tests import factories
 from tests.url_map import rules
 
@@ -224,6 +230,12 @@ SCENARIOS: dict[str, Scenario] = {
 PRIORITY = ("attempt_id", "registration_id", "card_id", "entry_id", "obs_id", "goal_id", "pc_id",
             "fulfilment_id", "obligation_id", "person_id", "user_id", "round_id", "activity_id",
             "code", "token", "filename", "slug")
+# The model each object argument names, and the purpose a route asks the permission layer for.
+ARG_MODELS = {"activity_id": Activity, "registration_id": Registration, "round_id": RegistrationRound,
+              "user_id": User, "person_id": User, "entry_id": PortfolioEntry, "obs_id": PeerObservation,
+              "goal_id": PlanGoal, "pc_id": PlanCompetency, "card_id": ReviewCard, "attempt_id": QuizAttempt,
+              "obligation_id": OrganisationObligation, "fulfilment_id": ObligationFulfilment}
+PURPOSE = {"plan.decide": "decide", "portfolio.observe": "observe"}
 # Endpoints where a colleague's object in the same region is legitimately open to some roles.
 REGION_SHARED = {"plan.decide", "plan.review", "admin.user", "admin.set_active", "monitor.person",
                  "monitor.person_csv"}
@@ -303,10 +315,16 @@ def test_someone_elses_object_is_not_found(app, rule, owner_kind):
     make = SCENARIOS[key].by_endpoint.get(rule.endpoint, SCENARIOS[key].make)
     values, marker = make(owner)
     url = _fill(rule, values)
+    model = ARG_MODELS.get(key)
+    obj = db.session.get(model, values[key]) if model else None
     for role in ROLES:
         client = app.test_client()
-        _login_as(client, factories.user(roles=(role,), functions=("OL",), reg=home))
+        viewer = factories.user(roles=(role,), functions=("OL",), reg=home)
+        _login_as(client, viewer)
+        if obj is not None:   # the oracle: the permission layer says this viewer may not have it
+            assert not access.allowed(viewer, obj, PURPOSE.get(rule.endpoint, "view"))
         for method in sorted(rule.methods & {"GET", "POST"}):
+            refusals = _refusals(viewer, obj)
             response = client.open(url, method=method, data={"decision": "approve", "activity_id": "1"})
             body = response.get_data(as_text=True)
             if (rule.endpoint, role) in ALLOWED:
@@ -316,3 +334,17 @@ def test_someone_elses_object_is_not_found(app, rule, owner_kind):
                 f"{method} {url} as {role} on a {owner_kind} object answered {response.status_code}"
             if marker:
                 assert marker not in body, f"{method} {url} as {role} showed the other person's object"
+            if obj is not None and response.status_code == 404 and rule.endpoint not in NOT_BY_ID:
+                assert _refusals(viewer, obj) == refusals + 1, \
+                    f"{method} {url} as {role}: refused without asking app/auth/access.py"
+
+
+# Routes whose object is found by the person's own list rather than by id (nothing to refuse).
+NOT_BY_ID = {"portfolio.activity"}
+
+
+def _refusals(viewer, obj) -> int:
+    if obj is None:
+        return 0
+    return db.session.scalar(db.select(db.func.count(AuditLog.id)).filter_by(
+        action="access_refused", actor_id=viewer.id, object_type=type(obj).__tablename__, object_id=str(obj.id)))

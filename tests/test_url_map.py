@@ -1,8 +1,11 @@
 """Properties of every route, enumerated from the URL map (no hand-kept list): CSRF on every
 state change, no server error for any role on any page, login required where personal."""
-import pytest
-from werkzeug.routing import Rule
+from datetime import date
 
+import pytest
+from werkzeug.routing import IntegerConverter, Rule
+
+from app.web import YearConverter
 from tests import factories
 from tests.url_map import rules
 
@@ -39,7 +42,8 @@ def _url(rule: Rule) -> str:
         if hasattr(converter, "items"):  # <any(a, b):name> accepts only its listed values
             values[name] = sorted(converter.items)[0]
         else:
-            values[name] = 1 if converter.__class__.__name__ == "IntegerConverter" else "x"
+            values[name] = (date.today().year if isinstance(converter, YearConverter)
+                            else 1 if isinstance(converter, IntegerConverter) else "x")
     return rule.build(values, append_unknown=False)[1]
 
 

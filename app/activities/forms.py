@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import CheckboxListField
+from app.forms import CheckboxListField, NonceField
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -35,6 +35,7 @@ class ActivityForm(FlaskForm):
                         description="Met een niveau telt het ontwikkelplan alleen mee als daarin dat niveau "
                                     "(of geen niveau) bij de competentie staat.")
     unannounced = BooleanField("Onaangekondigde oefening (functionarissen zien haar pas als ze begonnen is)")
+    nonce = NonceField()
 
 
 class RoundForm(FlaskForm):
@@ -44,3 +45,4 @@ class RoundForm(FlaskForm):
                                   validators=[DataRequired(message="Vul in wanneer de inschrijving opent.")])
     closes_at = DateTimeLocalField("Inschrijving sluit op", format=DT_FORMAT,
                                    validators=[DataRequired(message="Vul in wanneer de inschrijving sluit.")])
+    nonce = NonceField()

@@ -7,18 +7,32 @@ from app import audit, mail
 from app.activities import registration
 from app.activities.base import RegistrationError, _link, _now, _when
 from app.extensions import db
+from app.transactions import claim_submission
 from app.models import Activity, ActivitySeat, Registration, RegistrationRound, User
 
 PORTFOLIO_KIND = {"ops_briefing": "briefing", "knowledge_day": "knowledge_day"}
 
 
+def _made_by(claim, model):
+    """What the first copy of a form made; a Dutch error if it made nothing (it failed and rolled back)."""
+    made = db.session.get(model, claim.object_id) if claim.object_id else None
+    if made is None:
+        raise RegistrationError("Dit formulier was al verstuurd. Laad de pagina opnieuw.")
+    return made
+
+
 def save_activity(activity: Activity | None, region_id: int, data: dict, seats: dict[int, int],
-                  actor: User) -> Activity:
-    """Create or edit an activity; seats maps function id -> number. Raises RegistrationError (Dutch)."""
+                  actor: User, nonce: str | None = None) -> Activity:
+    """Create or edit an activity; seats maps function id -> number. Raises RegistrationError (Dutch).
+
+    Creating with the form's nonce makes one activity of a double tap: a repeat returns the first one."""
     if data["ends_at"] <= data["starts_at"]:
         raise RegistrationError("Het einde moet na het begin liggen.")
     creating = activity is None
     if creating:
+        claim, first = claim_submission(actor.id, "activity_create", nonce)
+        if not first:
+            return _made_by(claim, Activity)
         activity = Activity(region_id=region_id)
         db.session.add(activity)
     existing = {s.function_id: s for s in activity.seat_rows}
@@ -41,10 +55,12 @@ def save_activity(activity: Activity | None, region_id: int, data: dict, seats: 
                 raised[function_id] = number - row.seats
             row.seats = number
     db.session.flush()
+    if creating and claim is not None:
+        claim.object_id = activity.id
     for function_id, extra in raised.items():
         _offer_to_waitlist(activity, existing[function_id], extra)
     audit.record(actor, "activity_created" if creating else "activity_changed", activity, detail=activity.title)
-    db.session.commit()
+    db.session.flush()
     return activity
 
 
@@ -69,7 +85,7 @@ def duplicate_activity(activity: Activity, actor: User) -> Activity:
     db.session.add(copy)
     db.session.flush()
     audit.record(actor, "activity_duplicated", copy, detail=f"kopie van {activity.id}")
-    db.session.commit()
+    db.session.flush()
     return copy
 
 
@@ -91,18 +107,25 @@ def cancel_activity(activity: Activity, actor: User, now: datetime | None = None
     for seat in activity.seat_rows:
         seat.seats_taken = 0
     audit.record(actor, "activity_cancelled", activity, detail=f"{len(regs)} ingeschrevenen bericht")
-    db.session.commit()
+    db.session.flush()
     return len(regs)
 
 
-def create_round(region_id: int, name: str, opens_at: datetime, closes_at: datetime, actor: User) -> RegistrationRound:
+def create_round(region_id: int, name: str, opens_at: datetime, closes_at: datetime, actor: User,
+                 nonce: str | None = None) -> RegistrationRound:
+    """A new registration round; a repeat of the same form copy (nonce) returns the first one."""
     if closes_at <= opens_at:
         raise RegistrationError("De sluiting moet na de opening liggen.")
+    claim, first = claim_submission(actor.id, "round_create", nonce)
+    if not first:
+        return _made_by(claim, RegistrationRound)
     rnd = RegistrationRound(region_id=region_id, name=name.strip()[:120], opens_at=opens_at, closes_at=closes_at)
     db.session.add(rnd)
     db.session.flush()
+    if claim is not None:
+        claim.object_id = rnd.id
     audit.record(actor, "round_created", rnd, detail=rnd.name)
-    db.session.commit()
+    db.session.flush()
     return rnd
 
 
@@ -139,7 +162,7 @@ def record_attendance(activity: Activity, attended_ids: set[int], actor: User,
             remove_entry(reg.user_id, "attendance", str(activity.id), commit=False)
             absent += 1
     audit.record(actor, "attendance_recorded", activity, detail=f"aanwezig {present}, afwezig {absent}")
-    db.session.commit()
+    db.session.flush()
     return present, absent
 
 

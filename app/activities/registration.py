@@ -16,20 +16,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from app import mail
 from app.activities.base import (RegistrationError, _link, _now, _when, is_coordinator, local_now,
                                  plan_competencies, user_deficits)
+from app.auth import access
 from app.extensions import db
 from app.models import HOLDING_STATUSES, Activity, ActivitySeat, Registration, User
 from app.norms.planned import Planned
 
 # --- Lookups ---------------------------------------------------------------------------------
-
-def visible_to(user: User, activity: Activity, now: datetime | None = None) -> bool:
-    """Region check, and unannounced exercises stay hidden from functionaries until they start."""
-    if activity is None or activity.region_id != user.region_id:
-        return False
-    if is_coordinator(user):
-        return True
-    return not (activity.unannounced and activity.starts_at > _now(now))
-
 
 def seat_for(user: User, activity: Activity) -> ActivitySeat | None:
     """The seat row of the first of the person's functions that has seats on the activity."""
@@ -41,11 +33,6 @@ def seat_for(user: User, activity: Activity) -> ActivitySeat | None:
 
 def registration_of(user: User, activity: Activity) -> Registration | None:
     return db.session.scalar(db.select(Registration).filter_by(user_id=user.id, activity_id=activity.id))
-
-
-def own_registration(user: User, registration_id: int) -> Registration | None:
-    reg = db.session.get(Registration, registration_id)
-    return reg if reg is not None and reg.user_id == user.id else None
 
 
 def waitlist_rank(reg: Registration) -> int | None:
@@ -100,7 +87,7 @@ def catalogue(user: User, kind: str | None = None, competency: str | None = None
              .order_by(Activity.starts_at, Activity.id))
     if kind:
         query = query.where(Activity.kind == kind)
-    activities = [a for a in db.session.scalars(query).all() if visible_to(user, a, now)]
+    activities = [a for a in db.session.scalars(query).all() if access.allowed(user, a, now=now)]
     if competency:
         activities = [a for a in activities if competency in (a.competencies or [])]
     if month:
@@ -139,22 +126,26 @@ def catalogue_months(user: User, now: datetime | None = None) -> list[str]:
 def take_seat(seat_id: int) -> bool:
     result = db.session.execute(
         update(ActivitySeat).where(ActivitySeat.id == seat_id, ActivitySeat.seats_taken < ActivitySeat.seats)
-        .values(seats_taken=ActivitySeat.seats_taken + 1).execution_options(synchronize_session=False))
+        .values(seats_taken=ActivitySeat.seats_taken + 1).execution_options(synchronize_session="fetch"))
     return result.rowcount == 1
 
 
 def release_seat(seat_id: int) -> None:
     db.session.execute(
         update(ActivitySeat).where(ActivitySeat.id == seat_id, ActivitySeat.seats_taken > 0)
-        .values(seats_taken=ActivitySeat.seats_taken - 1).execution_options(synchronize_session=False))
+        .values(seats_taken=ActivitySeat.seats_taken - 1).execution_options(synchronize_session="fetch"))
 
 
 def _set_status(reg_id: int, from_statuses, **values) -> bool:
     """Move a registration only if it is still in one of from_statuses (guards double taps)."""
     result = db.session.execute(
         update(Registration).where(Registration.id == reg_id, Registration.status.in_(tuple(from_statuses)))
-        .values(updated_at=datetime.utcnow(), **values).execution_options(synchronize_session=False))
+        .values(updated_at=datetime.utcnow(), **values).execution_options(synchronize_session="fetch"))
     return result.rowcount == 1
+
+
+class _PlaceTaken(Exception):
+    """Another registration took the same waitlist place at the same moment: draw the next one."""
 
 
 def _retrying(fn, attempts: int = 8):
@@ -162,14 +153,18 @@ def _retrying(fn, attempts: int = 8):
     for attempt in range(attempts):
         try:
             return fn()
-        except OperationalError:
-            db.session.rollback()
+        except (OperationalError, _PlaceTaken) as exc:
+            if isinstance(exc, OperationalError):
+                db.session.rollback()
             if attempt == attempts - 1:
                 raise
             time.sleep(0.05 * (attempt + 1))
 
 
-def _next_waitlist_position(activity_id: int, function_id: int) -> int:
+def _next_waitlist_position(seat_id: int, activity_id: int, function_id: int) -> int:
+    """The next free place. The seat row is locked first (PostgreSQL), so joiners of one waitlist take
+    turns; the unique (activity, function, position) constraint catches what slips through anyway."""
+    db.session.execute(db.select(ActivitySeat.id).where(ActivitySeat.id == seat_id).with_for_update())
     top = db.session.scalar(db.select(func.max(Registration.waitlist_position)).where(
         Registration.activity_id == activity_id, Registration.function_id == function_id))
     return (top or 0) + 1
@@ -180,7 +175,7 @@ def _next_waitlist_position(activity_id: int, function_id: int) -> int:
 def register(user: User, activity: Activity, now: datetime | None = None) -> tuple[Registration, str]:
     """Take a free seat, or join the waitlist when full. Returns the registration and a Dutch message."""
     now = _now(now)
-    if not visible_to(user, activity, now):
+    if not access.allowed(user, activity, now=now):
         raise RegistrationError("Deze activiteit bestaat niet.")
     state = registration_state(activity, now)
     messages = {"cancelled": "Deze activiteit is geannuleerd.",
@@ -202,49 +197,49 @@ def register(user: User, activity: Activity, now: datetime | None = None) -> tup
         existing = db.session.scalar(db.select(Registration).filter_by(user_id=user_id, activity_id=activity_id))
         if existing is not None and existing.status in HOLDING_STATUSES:
             return existing, f"Je bent al ingeschreven voor {title}."
+        # A SAVEPOINT around seat and registration: when the same person's other tap won, both are undone.
+        savepoint = db.session.begin_nested()
         if take_seat(seat_id):
-            if existing is None:
-                reg = Registration(user_id=user_id, activity_id=activity_id, function_id=function_id,
-                                   status="assigned")
-                db.session.add(reg)
-                try:
-                    db.session.flush()
-                except IntegrityError:   # the same person's other tap won: undo this seat
-                    db.session.rollback()
-                    return _existing_message(user_id, activity_id, title)
-            elif not _set_status(existing.id, (existing.status,), status="assigned", function_id=function_id,
-                                 waitlist_position=None, offer_expires_at=None):
-                db.session.rollback()
-                return _existing_message(user_id, activity_id, title)
-            db.session.commit()
-            return db.session.scalar(db.select(Registration).filter_by(user_id=user_id, activity_id=activity_id)), \
-                f"Je bent ingeschreven voor {title}."
-        # Full: join the waitlist (or stay on it).
-        if existing is not None and existing.status == "waitlisted":
+            values = {"status": "assigned", "waitlist_position": None, "offer_expires_at": None}
+        elif existing is not None and existing.status == "waitlisted":   # full, and already waiting
+            savepoint.rollback()
             return existing, f"Je staat al op de wachtlijst voor {title} (plaats {waitlist_rank(existing)})."
-        position = _next_waitlist_position(activity_id, function_id)
-        if existing is None:
-            reg = Registration(user_id=user_id, activity_id=activity_id, function_id=function_id,
-                               status="waitlisted", waitlist_position=position)
-            db.session.add(reg)
-            try:
-                db.session.flush()
-            except IntegrityError:
-                db.session.rollback()
-                return _existing_message(user_id, activity_id, title)
-        elif not _set_status(existing.id, (existing.status,), status="waitlisted", function_id=function_id,
-                             waitlist_position=position):
-            db.session.rollback()
+        else:   # full: join the waitlist
+            values = {"status": "waitlisted",
+                      "waitlist_position": _next_waitlist_position(seat_id, activity_id, function_id)}
+        if not _store(existing, user_id, activity_id, function_id, values):
+            savepoint.rollback()
+            now_status = db.session.scalar(db.select(Registration.status).filter_by(user_id=user_id,
+                                                                                     activity_id=activity_id))
+            if now_status not in (*HOLDING_STATUSES, "waitlisted"):   # not the person's other tap: a place race
+                db.session.expire_all()
+                raise _PlaceTaken()
             return _existing_message(user_id, activity_id, title)
-        db.session.commit()
-        reg = db.session.scalar(db.select(Registration).filter_by(user_id=user_id, activity_id=activity_id))
+        savepoint.commit()
+        reg = db.session.scalar(db.select(Registration).filter_by(user_id=user_id, activity_id=activity_id)
+                                .execution_options(populate_existing=True))
+        if reg.status == "assigned":
+            return reg, f"Je bent ingeschreven voor {title}."
         return reg, f"{title} is vol. Je staat op de wachtlijst, plaats {waitlist_rank(reg)}."
 
     return _retrying(attempt)
 
 
+def _store(existing: Registration | None, user_id: int, activity_id: int, function_id: int, values: dict) -> bool:
+    """Insert the registration, or move the existing one if nobody moved it meanwhile. False: another tap won."""
+    try:
+        if existing is None:
+            db.session.add(Registration(user_id=user_id, activity_id=activity_id, function_id=function_id, **values))
+            db.session.flush()
+            return True
+        return _set_status(existing.id, (existing.status,), function_id=function_id, **values)
+    except IntegrityError:
+        return False
+
+
 def _existing_message(user_id, activity_id, title):
-    reg = db.session.scalar(db.select(Registration).filter_by(user_id=user_id, activity_id=activity_id))
+    reg = db.session.scalar(db.select(Registration).filter_by(user_id=user_id, activity_id=activity_id)
+                           .execution_options(populate_existing=True))
     if reg is not None and reg.status == "waitlisted":
         return reg, f"Je staat al op de wachtlijst voor {title}."
     return reg, f"Je bent al ingeschreven voor {title}."
@@ -260,14 +255,11 @@ def cancel_registration(user: User, reg: Registration, now: datetime | None = No
         raise RegistrationError("Haal de activiteit van je ranglijst om je inschrijving in te trekken.")
     if reg.status in ("assigned", "offered"):
         if not _set_status(reg.id, ("assigned", "offered"), status="cancelled", offer_expires_at=None):
-            db.session.rollback()
             return "Je was al afgemeld."
         _pass_seat_on(activity, reg.function_id, now)
-        db.session.commit()
         return f"Je bent afgemeld voor {activity.title}. Je plaats gaat naar de wachtlijst."
     if reg.status == "waitlisted":
         _set_status(reg.id, ("waitlisted",), status="cancelled", waitlist_position=None)
-        db.session.commit()
         return f"Je staat niet meer op de wachtlijst voor {activity.title}."
     return "Je was al afgemeld."
 
@@ -302,9 +294,7 @@ def accept_offer(user: User, reg: Registration, now: datetime | None = None) -> 
     if reg.offer_expires_at and reg.offer_expires_at <= now:
         raise RegistrationError("Dit aanbod is verlopen.")
     if not _set_status(reg.id, ("offered",), status="assigned", offer_expires_at=None, waitlist_position=None):
-        db.session.rollback()
         return "Je had het aanbod al beantwoord."
-    db.session.commit()
     return f"Je hebt de plaats bij {reg.activity.title} aangenomen."
 
 
@@ -313,15 +303,13 @@ def decline_offer(user: User, reg: Registration, now: datetime | None = None) ->
     if reg.status != "offered":
         raise RegistrationError("Er staat geen aanbod voor je open.")
     if not _set_status(reg.id, ("offered",), status="declined", offer_expires_at=None, waitlist_position=None):
-        db.session.rollback()
         return "Je had het aanbod al beantwoord."
     _pass_seat_on(reg.activity, reg.function_id, now)
-    db.session.commit()
     return f"Je hebt de plaats bij {reg.activity.title} afgeslagen."
 
 
 def expire_offers(now: datetime | None = None) -> int:
-    """Offers past their time go to the next person on the waitlist. Returns how many expired."""
+    """The job: offers past their time go to the next on the waitlist, one commit per offer. Returns how many."""
     now = _now(now)
     expired = db.session.scalars(db.select(Registration).where(
         Registration.status == "offered", Registration.offer_expires_at <= now)).all()
@@ -333,15 +321,15 @@ def expire_offers(now: datetime | None = None) -> int:
                   f"Beste {reg.user.name},\n\nJe hebt niet op tijd gereageerd op de vrije plaats bij "
                   f"{reg.activity.title}. De plaats gaat naar de volgende op de wachtlijst.\n", user=reg.user)
         _pass_seat_on(reg.activity, reg.function_id, now)
+        db.session.commit()
         count += 1
-    db.session.commit()
     return count
 
 
 # --- Reminders, calendar, planned, start card --------------------------------------------------
 
 def send_reminders(today: date | None = None) -> int:
-    """Day-before reminder with the feedup prompt, once per registration."""
+    """The job: day-before reminder with the feedup prompt, once per registration (a commit per reminder)."""
     today = today or local_now().date()
     start = datetime.combine(today + timedelta(days=1), datetime.min.time())
     regs = db.session.scalars(db.select(Registration).join(Activity).where(
@@ -356,7 +344,7 @@ def send_reminders(today: date | None = None) -> int:
                   "Wat wil je hier leren? Schrijf je feedup in je portfolio: "
                   f"{_link('/portfolio')}\n", user=reg.user)
         reg.reminded_at = datetime.utcnow()
-    db.session.commit()
+        db.session.commit()
     return len(regs)
 
 

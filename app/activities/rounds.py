@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from app import audit, mail
 from app.activities.base import (RegistrationError, _link, _now, _when, competency_names, deficits_for,
                                  kind_names, plan_levels, region_functions)
-from app.activities.registration import (registration_of, seat_for, take_seat, visible_to,
-                                         waitlist_rank)
+from app.activities.registration import registration_of, seat_for, take_seat, waitlist_rank
 from app.allocation import solve
+from app.auth import access
 from app.extensions import db
 from app.models import Activity, Registration, RegistrationRound, RoundPreference, User
 
@@ -41,7 +41,7 @@ def round_candidates(user: User, rnd: RegistrationRound, now: datetime | None = 
     """Activities of the round the person can still add to their ranking."""
     ranked = {r.activity_id for r in ranking(user, rnd)}
     return [a for a in rnd.activities if a.cancelled_at is None and a.id not in ranked
-            and visible_to(user, a, now) and not a.unannounced and seat_for(user, a) is not None]
+            and access.allowed(user, a, now=now) and not a.unannounced and seat_for(user, a) is not None]
 
 
 def max_seats(user: User, rnd: RegistrationRound) -> int:
@@ -61,7 +61,7 @@ def _renumber(regs: list[Registration]) -> None:
 
 def add_to_ranking(user: User, rnd: RegistrationRound, activity: Activity, now: datetime | None = None) -> str:
     _require_open(rnd, now)
-    if activity.round_id != rnd.id or not visible_to(user, activity, now) or activity.cancelled_at:
+    if activity.round_id != rnd.id or not access.allowed(user, activity, now=now) or activity.cancelled_at:
         raise RegistrationError("Deze activiteit hoort niet bij deze inschrijfronde.")
     seat = seat_for(user, activity)
     if seat is None:
@@ -70,15 +70,17 @@ def add_to_ranking(user: User, rnd: RegistrationRound, activity: Activity, now: 
     existing = registration_of(user, activity)
     if existing is not None and existing.status == "requested":
         return f"{activity.title} staat al op je ranglijst."
+    savepoint = db.session.begin_nested()   # a double tap: the other tap's row wins, this one is undone
     if existing is None:
         existing = Registration(user_id=user.id, activity_id=activity.id)
         db.session.add(existing)
     existing.status, existing.function_id, existing.rank = "requested", seat.function_id, len(regs) + 1
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
-        db.session.rollback()
+        savepoint.rollback()
         return f"{activity.title} staat al op je ranglijst."
+    savepoint.commit()
     return f"{activity.title} staat nu op plaats {existing.rank} van je ranglijst."
 
 
@@ -92,7 +94,7 @@ def remove_from_ranking(user: User, rnd: RegistrationRound, activity_id: int, no
     db.session.delete(reg)
     regs.remove(reg)
     _renumber(regs)
-    db.session.commit()
+    db.session.flush()
     return f"{title} is van je ranglijst gehaald."
 
 
@@ -107,7 +109,7 @@ def move_in_ranking(user: User, rnd: RegistrationRound, activity_id: int, delta:
     reg = regs.pop(index)
     regs.insert(target, reg)
     _renumber(regs)
-    db.session.commit()
+    db.session.flush()
     return f"{reg.activity.title} staat nu op plaats {target + 1}."
 
 
@@ -120,7 +122,7 @@ def set_max_seats(user: User, rnd: RegistrationRound, value: int, now: datetime 
         pref = RoundPreference(round_id=rnd.id, user_id=user.id)
         db.session.add(pref)
     pref.max_seats = value
-    db.session.commit()
+    db.session.flush()
     return f"Je wilt in deze ronde hoogstens {value} {'activiteit' if value == 1 else 'activiteiten'}."
 
 
@@ -190,7 +192,6 @@ def run_allocation(rnd: RegistrationRound, actor: User | None = None, now: datet
         .values(ran_at=now, closes_at=min(rnd.closes_at, now), ran_by_id=getattr(actor, "id", None))
         .execution_options(synchronize_session=False)).rowcount
     if claimed != 1:
-        db.session.rollback()
         raise AllocationRefused("De toewijzing van deze ronde is al uitgevoerd; de uitslag staat vast.")
     db.session.refresh(rnd)
     instance = build_instance(rnd)
@@ -200,7 +201,7 @@ def run_allocation(rnd: RegistrationRound, actor: User | None = None, now: datet
     rnd.result_json = json.dumps(result, ensure_ascii=False, indent=1)
     _apply(rnd, result)
     audit.record(actor, "allocation_run", rnd, detail=f"seed={rnd.seed} people={len(instance['people'])}")
-    db.session.commit()
+    db.session.flush()
     return result
 
 
@@ -263,11 +264,12 @@ def due_rounds(now: datetime | None = None) -> list[RegistrationRound]:
 
 
 def close_due_rounds(now: datetime | None = None) -> list[RegistrationRound]:
-    """The scheduled job: allocate every round whose window has closed. Returns the rounds run."""
+    """The job: allocate every round whose window has closed, one commit per round. Returns the rounds run."""
     done = []
     for rnd in due_rounds(now):
         try:
             run_allocation(rnd, None, now)
+            db.session.commit()
             done.append(rnd)
         except AllocationRefused:
             db.session.rollback()   # another worker was first

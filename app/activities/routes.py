@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from app import audit
 from app.activities import base, bp, calendar, management, registration, rounds
 from app.activities.forms import ActivityForm, RoundForm
+from app.auth import access
 from app.auth.permissions import role_required
 from app.extensions import db
-from app.models import Activity, RegistrationRound, User
 from app.csv_export import csv_response
+from app.models import Activity, Registration, RegistrationRound, User
 from app.urls import public_url
 from app.web import confirm_step, confirmed, is_htmx, render
 
@@ -37,26 +37,11 @@ def labels():
 
 
 def _activity(activity_id: int) -> Activity:
-    activity = db.session.get(Activity, activity_id)
-    if activity is None or not registration.visible_to(current_user, activity):
-        abort(404)
-    return activity
+    return access.get_or_404(Activity, activity_id)
 
 
 def _round(round_id: int) -> RegistrationRound:
-    rnd = db.session.get(RegistrationRound, round_id)
-    if rnd is None or rnd.region_id != current_user.region_id:
-        abort(404)
-    return rnd
-
-
-def _own_registration(registration_id: int):
-    reg = registration.own_registration(current_user, registration_id)
-    if reg is None:
-        audit.record(current_user, "registration_denied", object_type="registration", object_id=registration_id)
-        db.session.commit()
-        abort(404)
-    return reg
+    return access.get_or_404(RegistrationRound, round_id)
 
 
 def _back(default: str):
@@ -131,7 +116,7 @@ def register(activity_id):
           methods=["POST"])
 @login_required
 def registration_action(registration_id, action):
-    reg = _own_registration(registration_id)
+    reg = access.get_or_404(Registration, registration_id)
     if action == "cancel" and not confirmed():
         return _confirm_cancel(reg)
     fn = {"cancel": registration.cancel_registration, "accept": registration.accept_offer,
@@ -271,7 +256,7 @@ def new_round():
     if form.validate_on_submit():
         try:
             rnd = management.create_round(current_user.region_id, form.name.data, form.opens_at.data,
-                                        form.closes_at.data, current_user)
+                                          form.closes_at.data, current_user, nonce=form.nonce.data)
             flash(f"Inschrijfronde {rnd.name} aangemaakt.", "success")
             return redirect(url_for("activities.manage"))
         except base.RegistrationError as exc:
@@ -337,7 +322,8 @@ def _edit(activity):
                         round_id=int(form.round_id.data) if form.round_id.data else None,
                         priority=form.priority.data or None, level=form.level.data or None)
             try:
-                saved = management.save_activity(activity, current_user.region_id, data, seats, current_user)
+                saved = management.save_activity(activity, current_user.region_id, data, seats, current_user,
+                                                 nonce=form.nonce.data)
                 flash(f"{saved.title} is opgeslagen.", "success")
                 for warning in management.activity_warnings(data, seats, base.local_now()):
                     flash(warning, "warning")

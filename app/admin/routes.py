@@ -1,11 +1,10 @@
 """Admin pages: accounts list, create, roles, functions, (de)activation."""
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
-from app import audit
 from app.admin import bp, services
 from app.admin.forms import AccessForm, UserForm
-from app.auth import services as accounts
+from app.auth import access, services as accounts
 from app.auth.permissions import role_required
 from app.extensions import db
 from app.models import User
@@ -13,11 +12,7 @@ from app.web import render
 
 
 def _user_in_region(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or user.region_id != current_user.region_id:
-        audit.refused(current_user, "user", user_id)
-        abort(404)
-    return user
+    return access.get_or_404(User, user_id)
 
 
 def _function_choices():

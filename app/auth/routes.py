@@ -14,8 +14,12 @@ from app.web import render
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths, so a login link can't send someone elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only same-site relative paths, so a login link can't send someone elsewhere.
+
+    No control characters (a CR/LF would break the Location header) and no backslash (browsers
+    read `/\\host` as `//host`)."""
+    if (target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc
+            and "\\" not in target and not any(ord(c) < 32 or ord(c) == 127 for c in target)):
         return target
     return url_for("main.home")
 

@@ -31,3 +31,4 @@ from app.models.activities import (  # noqa: F401,E402
 from app.models.quizzes import QuizAnswer, QuizAttempt, ReviewCard  # noqa: F401,E402
 from app.models.monitor import ObligationFulfilment  # noqa: F401,E402
 from app.models.content import ContentCommit, ContentSyncRun, RetiredModule  # noqa: F401,E402
+from app.models.submission import FormSubmission  # noqa: F401,E402

@@ -143,6 +143,8 @@ class Registration(db.Model):
         # A double tap or two tabs can never make two registrations of one person.
         UniqueConstraint("user_id", "activity_id"),
         Index("ix_registration_activity_status", "activity_id", "status"),
+        # One person per waitlist place of an activity and function (NULL, not waiting, repeats freely).
+        UniqueConstraint("activity_id", "function_id", "waitlist_position", name="uq_registration_waitlist_place"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)

@@ -95,11 +95,6 @@ def obligations(region_id: int, year: int, now: datetime) -> list[ObligationStat
     return result
 
 
-def obligation_in_region(region_id: int, obligation_id: int) -> OrganisationObligation | None:
-    item = db.session.get(OrganisationObligation, obligation_id)
-    return item if item is not None and item.region_id == region_id else None
-
-
 def linkable_activities(region_id: int, year: int, now: datetime) -> list[Activity]:
     """Activities of the year that took place (started, not cancelled): what can satisfy an obligation."""
     return db.session.scalars(db.select(Activity).where(
@@ -141,13 +136,6 @@ def link_activity(actor: User, obligation: OrganisationObligation, year: int, ac
     audit.record(actor, "obligation_linked", link,
                  detail=f"{obligation.text[:80]} / {year}: {activity.title}")
     db.session.commit()
-    return link
-
-
-def fulfilment_in_region(region_id: int, fulfilment_id: int) -> ObligationFulfilment | None:
-    link = db.session.get(ObligationFulfilment, fulfilment_id)
-    if link is None or link.obligation.region_id != region_id:
-        return None
     return link
 
 

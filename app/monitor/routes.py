@@ -10,10 +10,11 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app import audit
+from app.auth import access
 from app.auth.permissions import role_required
 from app.csv_export import csv_response
 from app.extensions import db
-from app.models import Function
+from app.models import Function, ObligationFulfilment, OrganisationObligation, User
 from app.monitor import bp, charts, obligations, status, views
 from app.monitor.forms import FulfilmentForm, RosterForm
 from app.norms.roster import RosterError, import_roster, roster_overview
@@ -43,12 +44,7 @@ def _function(code: str) -> Function:
 
 
 def _person(person_id: int):
-    person = views.person_in_region(current_user, person_id)
-    if person is None:
-        # Someone else's person id in a URL: refuse and keep a trace of the attempt.
-        views.log_view(current_user, None, "monitor_view_person_refused", detail=f"user {person_id}")
-        abort(404)
-    return person
+    return access.get_or_404(User, person_id)
 
 
 def _system_context(now: datetime, year: int) -> dict:
@@ -258,9 +254,7 @@ def report():
 @role_required(*ROLES)
 def obligation(obligation_id):
     region_id = current_user.region_id
-    item = obligations.obligation_in_region(region_id, obligation_id)
-    if item is None:
-        abort(404)
+    item = access.get_or_404(OrganisationObligation, obligation_id)
     now = _now()
     year = status.parse_year(request.values.get("year"), now.date())
     form = FulfilmentForm()
@@ -287,9 +281,7 @@ def obligation(obligation_id):
 @bp.route("/monitor/fulfilments/<int:fulfilment_id>/delete", methods=["POST"])
 @role_required(*ROLES)
 def unlink(fulfilment_id):
-    link = obligations.fulfilment_in_region(current_user.region_id, fulfilment_id)
-    if link is None:
-        abort(404)
+    link = access.get_or_404(ObligationFulfilment, fulfilment_id)
     obligation_id, year = link.obligation_id, link.year
     obligations.unlink(current_user, link)
     flash("Koppeling verwijderd.", "success")

@@ -97,13 +97,6 @@ def demand_supply(region_id: int, function_id: int, year: int) -> list[DemandSup
 
 # --- One person --------------------------------------------------------------------------------
 
-def person_in_region(actor: User, person_id: int) -> User | None:
-    person = db.session.get(User, person_id)
-    if person is None or person.region_id != actor.region_id:
-        return None
-    return person
-
-
 def log_view(actor: User, person: User, action: str = "monitor_view_person", detail: str | None = None) -> None:
     audit.record(actor, action, person, detail=detail)
     db.session.commit()

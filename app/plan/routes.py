@@ -4,13 +4,14 @@ from __future__ import annotations
 import secrets
 from datetime import date, timedelta
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from app import audit
+from app.auth import access
 from app.auth.permissions import role_required
 from app.extensions import db
-from app.models import User
+from app.models import PlanCompetency, PlanGoal, User
 from app.models.plan import GOAL_MAX_LENGTH, LEVELS
 from app.norms import services as norms
 from app.norms.roster import duty_of
@@ -81,7 +82,7 @@ def index():
     return _show(_year_arg(request.args.get("year")))
 
 
-@bp.route("/plan/<int:year>/goals", methods=["POST"])
+@bp.route("/plan/<year:year>/goals", methods=["POST"])
 @login_required
 def add_goal(year):
     values = {"text": request.form.get("text", ""), "competency": request.form.get("competency", "")}
@@ -95,18 +96,8 @@ def add_goal(year):
     return _done(year, "Leerdoel toegevoegd.", "leerdoelen")
 
 
-def _refuse_foreign(object_type: str, object_id: int):
-    """Someone else's (or no) object: logged, and answered as if it did not exist."""
-    audit.record(current_user, "plan_foreign_id", object_type=object_type, object_id=object_id)
-    db.session.commit()
-    abort(404)
-
-
-def _own_goal(goal_id: int):
-    goal = services.own_goal(current_user, goal_id)
-    if goal is None:
-        _refuse_foreign("plan_goal", goal_id)
-    return goal
+def _own_goal(goal_id: int) -> PlanGoal:
+    return access.get_or_404(PlanGoal, goal_id)
 
 
 @bp.route("/plan/goals/<int:goal_id>", methods=["GET", "POST"])
@@ -151,7 +142,7 @@ def remove_goal(goal_id):
     return _done(year, "Leerdoel verwijderd.", "leerdoelen")
 
 
-@bp.route("/plan/<int:year>/competencies", methods=["POST"])
+@bp.route("/plan/<year:year>/competencies", methods=["POST"])
 @login_required
 def choose_competency(year):
     values = {"code": request.form.get("code", ""), "level": request.form.get("level", "basis")}
@@ -165,9 +156,7 @@ def choose_competency(year):
 @bp.route("/plan/competencies/<int:pc_id>/delete", methods=["POST"])
 @login_required
 def remove_competency(pc_id):
-    pc = services.own_plan_competency(current_user, pc_id)
-    if pc is None:
-        _refuse_foreign("plan_competency", pc_id)
+    pc = access.get_or_404(PlanCompetency, pc_id)
     year = pc.plan.year
     if not confirmed():
         return confirm_step("Deze competentie uit je plan halen?", f"{pc.name} (niveau {pc.level}) verdwijnt uit je plan van {year}.",
@@ -179,13 +168,13 @@ def remove_competency(pc_id):
     return _done(year, "Crisiscompetentie verwijderd.", "competenties")
 
 
-@bp.route("/plan/<int:year>/proposals", methods=["POST"])
+@bp.route("/plan/<year:year>/proposals", methods=["POST"])
 @login_required
 def propose(year):
     values = {k: request.form.get(k, "") for k in ("name", "motivation", "level")}
     try:
         services.propose_competency(current_user, year, values["name"], values["motivation"],
-                                    values["level"] or "basis")
+                                    values["level"] or "basis", nonce=request.form.get("nonce"))
     except services.DuplicateSubmission as exc:
         return _done(year, str(exc), "competenties")
     except services.PlanError as exc:
@@ -193,11 +182,13 @@ def propose(year):
     return _done(year, "Voorstel verstuurd. Je coördinator beslist erover; je krijgt bericht.", "competenties")
 
 
-@bp.route("/plan/<int:year>/next", methods=["POST"])
+@bp.route("/plan/<year:year>/next", methods=["POST"])
 @login_required
 def start_next(year):
     try:
-        services.start_next_year(current_user, year)
+        services.start_next_year(current_user, year, nonce=request.form.get("nonce"))
+    except services.DuplicateSubmission:
+        pass   # a double tap: the first one started the plan; show it
     except services.PlanError as exc:
         return _failed(year, "next", exc)
     message = f"Je plan voor {year + 1} is gestart met de open leerdoelen en competenties van {year}."
@@ -229,10 +220,7 @@ def approvals():
 @bp.route("/plan/approvals/<int:pc_id>", methods=["POST"])
 @role_required("coordinator", "admin")
 def decide(pc_id):
-    pc = services.proposal_in_region(current_user.region_id, pc_id)
-    if pc is None:
-        audit.refused(current_user, "plan_competency", pc_id)
-        abort(404)
+    pc = access.get_or_404(PlanCompetency, pc_id, "decide")
     decision = request.form.get("decision")
     comment = request.form.get("comment", "")
     try:
@@ -254,10 +242,7 @@ def decide(pc_id):
 
 
 def _person_in_region(user_id: int) -> User:
-    person = db.session.get(User, user_id)
-    if person is None or person.region_id != current_user.region_id:
-        _refuse_foreign("user", user_id)
-    return person
+    return access.get_or_404(User, user_id)
 
 
 @bp.route("/plan/review/<int:user_id>/reopen", methods=["POST"])

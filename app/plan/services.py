@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import update
 
 from app import audit, mail
 from app.extensions import db
 from app.models import (Competency, DevelopmentPlan, PlanChange, PlanCompetency, PlanGoal, User)
 from app.models.core import utcnow
 from app.models.plan import GOAL_MAX_LENGTH, LEVELS
+from app.transactions import claim_submission, insert_once
 from app.urls import public_url
 
 LEVEL_LABELS = {"basis": "basis", "gevorderd": "gevorderd"}
@@ -42,11 +43,7 @@ def get_plan(user: User, year: int, create: bool = False) -> DevelopmentPlan | N
     plan = db.session.scalar(db.select(DevelopmentPlan).filter_by(user_id=user.id, year=year))
     if plan is None and create:
         plan = DevelopmentPlan(user_id=user.id, year=year)
-        db.session.add(plan)
-        try:
-            with db.session.begin_nested():
-                db.session.flush()
-        except IntegrityError:  # created at the same moment by a parallel request
+        if not insert_once(plan):   # created at the same moment by a parallel request
             plan = db.session.scalar(db.select(DevelopmentPlan).filter_by(user_id=user.id, year=year))
     return plan
 
@@ -129,12 +126,8 @@ def add_goal(user: User, year: int, text: str, competency_code: str | None = Non
     if nonce and db.session.scalar(db.select(PlanGoal.id).filter_by(plan_id=plan.id, nonce=nonce)):
         raise DuplicateSubmission("Dit leerdoel was al toegevoegd.")
     goal = PlanGoal(plan_id=plan.id, text=text, competency=competency, nonce=nonce or None)
-    db.session.add(goal)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        raise DuplicateSubmission("Dit leerdoel was al toegevoegd.") from None
+    if not insert_once(goal):
+        raise DuplicateSubmission("Dit leerdoel was al toegevoegd.")
     _log(plan, user, "goal_added", after=_goal_summary(goal))
     db.session.commit()
     return goal
@@ -143,11 +136,6 @@ def add_goal(user: User, year: int, text: str, competency_code: str | None = Non
 def _goal_summary(goal: PlanGoal) -> str:
     extra = f" [{goal.competency.name}]" if goal.competency else ""
     return f"{goal.text}{extra} ({GOAL_STATUS_LABELS.get(goal.status, goal.status)})"
-
-
-def own_goal(user: User, goal_id: int) -> PlanGoal | None:
-    return db.session.scalar(db.select(PlanGoal).join(DevelopmentPlan)
-                             .where(PlanGoal.id == goal_id, DevelopmentPlan.user_id == user.id))
 
 
 def update_goal(user: User, goal: PlanGoal, text: str, competency_code: str | None, status: str) -> PlanGoal:
@@ -208,11 +196,6 @@ def choose_competency(user: User, year: int, code: str, level: str) -> PlanCompe
     return pc
 
 
-def own_plan_competency(user: User, pc_id: int) -> PlanCompetency | None:
-    return db.session.scalar(db.select(PlanCompetency).join(DevelopmentPlan)
-                             .where(PlanCompetency.id == pc_id, DevelopmentPlan.user_id == user.id))
-
-
 def remove_competency(user: User, pc: PlanCompetency) -> None:
     plan = _editable(user, pc.plan.year)
     _log(plan, user, "competency_removed", before=_competency_summary(pc))
@@ -220,8 +203,11 @@ def remove_competency(user: User, pc: PlanCompetency) -> None:
     db.session.commit()
 
 
-def propose_competency(user: User, year: int, name: str, motivation: str, level: str) -> PlanCompetency:
-    """A competency outside the region's list: pending until a coordinator decides."""
+def propose_competency(user: User, year: int, name: str, motivation: str, level: str,
+                       nonce: str | None = None) -> PlanCompetency:
+    """A competency outside the region's list: pending until a coordinator decides.
+
+    The form's nonce makes one proposal of a double tap (DuplicateSubmission for the repeats)."""
     name, motivation = (name or "").strip(), (motivation or "").strip()
     if not name or len(name) > 120:
         raise PlanError("Geef de competentie een naam van hoogstens 120 tekens.", field="name")
@@ -233,6 +219,8 @@ def propose_competency(user: User, year: int, name: str, motivation: str, level:
     if level not in LEVELS:
         raise PlanError("Kies het niveau basis of gevorderd.")
     plan = _editable(user, year)
+    if not claim_submission(user.id, "competency_propose", nonce)[1]:
+        raise DuplicateSubmission("Je hebt deze competentie al voorgesteld; ze wacht op goedkeuring.")
     if any(pc.status == "pending" and (pc.proposed_name or "").lower() == name.lower() for pc in plan.competencies):
         raise DuplicateSubmission("Je hebt deze competentie al voorgesteld; ze wacht op goedkeuring.")
     pc = PlanCompetency(plan_id=plan.id, level=level, status="pending", proposed_name=name,
@@ -264,12 +252,6 @@ def pending_proposals(region_id: int) -> list[PlanCompetency]:
         .order_by(PlanCompetency.created_at)).all()
 
 
-def proposal_in_region(region_id: int, pc_id: int) -> PlanCompetency | None:
-    return db.session.scalar(
-        db.select(PlanCompetency).join(DevelopmentPlan).join(User, User.id == DevelopmentPlan.user_id)
-        .where(User.region_id == region_id, PlanCompetency.id == pc_id))
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50] or "competentie"
 
@@ -281,7 +263,14 @@ def decide_proposal(coordinator: User, pc: PlanCompetency, approve: bool, commen
         raise PlanError("Houd de toelichting onder 1000 tekens.")
     if not approve and not comment:
         raise PlanError("Schrijf erbij waarom je het voorstel afwijst.")
-    if pc.status != "pending":
+    status, decided_at = ("approved" if approve else "declined"), utcnow()
+    # Claim the decision atomically: of two simultaneous decisions only one finds it still pending.
+    claimed = db.session.execute(
+        update(PlanCompetency).where(PlanCompetency.id == pc.id, PlanCompetency.status == "pending")
+        .values(status=status, decided_by_id=coordinator.id, decided_at=decided_at,
+                decision_comment=comment or None)
+        .execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
         raise DuplicateSubmission("Over dit voorstel is al besloten.")
     person = db.session.get(User, pc.plan.user_id)
     if approve and pc.competency is None:
@@ -293,8 +282,8 @@ def decide_proposal(coordinator: User, pc: PlanCompetency, approve: bool, commen
             db.session.add(competency)
             db.session.flush()
         pc.competency = competency
-    pc.status = "approved" if approve else "declined"
-    pc.decided_by_id, pc.decided_at, pc.decision_comment = coordinator.id, utcnow(), comment or None
+    pc.status = status
+    pc.decided_by_id, pc.decided_at, pc.decision_comment = coordinator.id, decided_at, comment or None
     verdict = "goedgekeurd" if approve else "afgewezen"
     _log(pc.plan, coordinator, "competency_" + pc.status, before=f"{pc.proposed_name} (voorgesteld)",
          after=f"{pc.proposed_name}: {verdict}" + (f" — {comment}" if comment else ""))
@@ -349,12 +338,16 @@ def reopen_review(coordinator: User, person: User, year: int, reason: str) -> De
     return plan
 
 
-def start_next_year(user: User, year: int) -> DevelopmentPlan:
-    """Next year's plan from this one: unfinished goals and approved competencies carry over."""
+def start_next_year(user: User, year: int, nonce: str | None = None) -> DevelopmentPlan:
+    """Next year's plan from this one: unfinished goals and approved competencies carry over.
+
+    The form's nonce makes one carry-over of a double tap (DuplicateSubmission for the repeats)."""
     source = get_plan(user, year)
     if source is None:
         raise PlanError(f"Er is geen plan voor {year} om vanuit te beginnen.")
     target = _editable(user, year + 1)
+    if not claim_submission(user.id, "plan_next", nonce)[1]:
+        raise DuplicateSubmission(f"Je plan voor {year + 1} was al gestart.")
     have_goals = {g.text for g in target.goals}
     have_comps = {pc.competency_id for pc in target.competencies}
     carried = 0

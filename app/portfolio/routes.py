@@ -8,20 +8,18 @@ from datetime import date, timedelta
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from app.auth import access
 from app.extensions import db
-from app.models import GRIP_LEVELS, User
+from app.models import GRIP_LEVELS, PeerObservation, PortfolioEntry, User
 from app.norms.loader import ACTIVITY_KINDS
 from app.norms.planned import planned_for
 from app.plan import services as plans
 from app.portfolio import bp, services
-from app.web import confirm_step, confirmed, is_htmx, render
+from app.web import confirm_step, confirmed, is_htmx, render, year_arg
 
 
 def _own(entry_id: int):
-    entry = services.own_entry(current_user, entry_id)
-    if entry is None:
-        abort(404)
-    return entry
+    return access.get_or_404(PortfolioEntry, entry_id)
 
 
 def _year_goals(year: int):
@@ -240,9 +238,7 @@ def observations():
 @bp.route("/portfolio/observations/<int:obs_id>", methods=["GET", "POST"])
 @login_required
 def observe(obs_id):
-    obs = services.observation_for_observer(current_user, obs_id)
-    if obs is None:
-        abort(404)
+    obs = access.get_or_404(PeerObservation, obs_id, "observe")
     goals = services.observed_goals(obs)
     existing = {n.goal_id: n.text for n in services.observation_notes(obs)}
     values = {"general": obs.general or "", **{f"goal-{g}": t for g, t in existing.items()}}
@@ -283,7 +279,7 @@ def export_json():
 @login_required
 def print_view():
     from app.norms import services as norms
-    year = request.args.get("year", type=int) or date.today().year
+    year = year_arg(request.args.get("year"), date.today().year)
     plan = plans.get_plan(current_user, year)
     entries = services.list_entries(current_user, year=year)
     texts = {e.id: services.texts_for_entry(current_user, e) for e in entries}

@@ -84,22 +84,6 @@ def list_entries(user: User, kind: str | None = None, year: int | None = None) -
     return db.session.scalars(query.order_by(PortfolioEntry.occurred_on.desc(), PortfolioEntry.id.desc())).all()
 
 
-def _owned(user: User, model, obj_id: int, owner: str, action: str):
-    """The object when `owner` (its user column) is this user; None otherwise, and the attempt is logged."""
-    obj = db.session.get(model, obj_id)
-    if obj is None or getattr(obj, owner) != user.id:
-        audit.record(user, action, object_type=model.__tablename__, object_id=obj_id,
-                     detail="opgevraagd zonder toegang")
-        db.session.commit()
-        return None
-    return obj
-
-
-def own_entry(user: User, entry_id: int) -> PortfolioEntry | None:
-    """The entry when it is the user's; None otherwise (and the attempt is audit-logged)."""
-    return _owned(user, PortfolioEntry, entry_id, "user_id", "portfolio_foreign_id")
-
-
 def add_manual_entry(user: User, kind: str, occurred_on: date, title: str, *, nonce: str,
                      activity_kind: str | None = None, notes: str | None = None, incident_type: str | None = None,
                      role: str | None = None, grip_level: str | None = None, competency_codes=(), goal_ids=(),
@@ -388,10 +372,6 @@ def invite_observer(user: User, colleague_id: int, *, entry: PortfolioEntry | No
 def observations_to_give(user: User) -> list[PeerObservation]:
     return db.session.scalars(db.select(PeerObservation).where(PeerObservation.observer_id == user.id)
                               .order_by(PeerObservation.status.desc(), PeerObservation.occurred_on.desc())).all()
-
-
-def observation_for_observer(user: User, obs_id: int) -> PeerObservation | None:
-    return _owned(user, PeerObservation, obs_id, "observer_id", "observation_foreign_id")
 
 
 def observed_goals(obs: PeerObservation) -> list[PlanGoal]:

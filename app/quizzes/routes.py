@@ -6,7 +6,7 @@ from datetime import datetime
 from flask import abort, current_app, flash, redirect, request, send_from_directory, session, url_for
 from flask_login import current_user, login_required
 
-from app import audit
+from app.auth import access
 from app.extensions import db
 from app.models import QuizAttempt, ReviewCard
 from app.models.core import utcnow
@@ -32,12 +32,8 @@ def _quiz_or_404(slug: str):
 
 
 def _attempt_or_404(slug: str, attempt_id: int):
-    attempt = services.attempt_for(current_user, attempt_id, slug)
-    if attempt is None:
-        if db.session.get(QuizAttempt, attempt_id) is not None:
-            # Someone else's attempt: personal data, so the attempt is logged and looks absent.
-            audit.record(current_user, "quiz_attempt_denied", object_type="quiz_attempt", object_id=attempt_id)
-            db.session.commit()
+    attempt = access.get_or_404(QuizAttempt, attempt_id)
+    if attempt.quiz_slug != slug:
         abort(404)
     return attempt
 
@@ -213,14 +209,6 @@ def review():
     return render("quizzes/review.html", "quizzes/_review_step.html", **context)
 
 
-def _card_not_found(card_id: int):
-    """404; audited when the card is someone else's or does not exist (not when its question was removed)."""
-    card = db.session.get(ReviewCard, card_id)
-    if card is None or card.user_id != current_user.id:
-        audit.refused(current_user, "review_card", card_id)
-    abort(404)
-
-
 @bp.route("/quizzes/review/<int:card_id>")
 @login_required
 def review_question(card_id):
@@ -229,9 +217,9 @@ def review_question(card_id):
     Reading it changes nothing (the service worker fetches these pages in the background), so the
     answer is not timed as it is in the session at /quizzes/review.
     """
-    item = spaced_review.review_card_for(current_user, card_id)
-    if item is None:
-        _card_not_found(card_id)
+    item = spaced_review.review_card_for(current_user, access.get_or_404(ReviewCard, card_id).id)
+    if item is None:   # the card's question is gone from the quiz
+        abort(404)
     if item.card.due > utcnow():
         flash("Deze vraag had je al herhaald.", "info")
         return redirect(url_for("quizzes.review"))
@@ -255,9 +243,9 @@ def review_restart():
 @bp.route("/quizzes/review/<int:card_id>", methods=["POST"])
 @login_required
 def review_answer(card_id):
-    item = spaced_review.review_card_for(current_user, card_id)
-    if item is None:
-        _card_not_found(card_id)
+    item = spaced_review.review_card_for(current_user, access.get_or_404(ReviewCard, card_id).id)
+    if item is None:   # the card's question is gone from the quiz
+        abort(404)
     state = _review_state()
     if item.card.due > utcnow():  # answered already (double tap, back button): nothing stored twice
         flash("Deze vraag had je al herhaald.", "info")

@@ -32,14 +32,6 @@ def open_attempt(user, quiz: Quiz) -> QuizAttempt | None:
                              .order_by(QuizAttempt.id.desc()).limit(1))
 
 
-def attempt_for(user, attempt_id: int, slug: str) -> QuizAttempt | None:
-    """The attempt only when it is this person's own and of this quiz (else None → 404)."""
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or attempt.user_id != user.id or attempt.quiz_slug != slug:
-        return None
-    return attempt
-
-
 def answers_by_question(attempt: QuizAttempt) -> dict[str, QuizAnswer]:
     """Every answer row of the attempt, also one still waiting for another try (settled=False)."""
     return {a.question_id: a for a in attempt.answers}

@@ -22,7 +22,9 @@ def _hammer(app, jobs):
                 barrier.wait(timeout=60)
                 user, activity = db.session.get(User, user_id), db.session.get(Activity, activity_id)
                 reg, _message = registration.register(user, activity, NOW)
-                results.append((user_id, reg.status))
+                status = reg.status
+                db.session.commit()   # what the request does after the service (README, "Who commits")
+                results.append((user_id, status))
                 db.session.remove()
         except Exception as exc:  # any leak is a failure of the test, reported below
             errors.append(repr(exc))
@@ -53,6 +55,9 @@ def test_200_simultaneous_registrations_fill_exactly_the_last_seats(app):
     waitlisted = db.session.scalar(db.select(db.func.count(Registration.id)).where(
         Registration.activity_id == activity.id, Registration.status == "waitlisted"))
     assert assigned == LAST_SEATS and waitlisted == THREADS - LAST_SEATS
+    positions = db.session.scalars(db.select(Registration.waitlist_position).where(
+        Registration.activity_id == activity.id, Registration.status == "waitlisted")).all()
+    assert sorted(positions) == list(range(1, waitlisted + 1))   # every waitlist place given once
     assert sum(1 for _, status in results if status == "assigned") == LAST_SEATS
     assert db.session.get(ActivitySeat, seat.id).seats_taken == 40
 

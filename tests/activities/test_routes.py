@@ -104,11 +104,12 @@ def test_someone_elses_registration_is_404_and_logged(app, client, person):
     other = factories.user()
     from app.activities import management, registration, rounds
     reg, _ = registration.register(other, activity, NOW)
+    db.session.commit()   # the caller commits (README, "Who commits")
     response = client.post(f"/activities/registrations/{reg.id}/cancel")
     assert response.status_code == 404
     db.session.expire_all()
     assert db.session.get(Registration, reg.id).status == "assigned"
-    assert db.session.scalar(db.select(AuditLog).filter_by(action="registration_denied", object_id=str(reg.id)))
+    assert db.session.scalar(db.select(AuditLog).filter_by(action="access_refused", object_id=str(reg.id)))
 
 
 def test_afmelden_asks_first_and_says_the_seat_goes_to_the_waitlist(client, person):
@@ -139,6 +140,7 @@ def test_offer_accept_from_my_registrations(client, person):
     held, _ = registration.register(holder, activity, NOW)
     registration.register(person, activity, NOW)
     registration.cancel_registration(holder, held, NOW)
+    db.session.commit()   # the caller commits (README, "Who commits")
     page = text(client.get("/activities/mine"))
     assert "Plaats aangeboden" in page
     reg = registration.registration_of(person, activity)
@@ -196,6 +198,7 @@ def test_outcome_page_explains_in_dutch_and_publishes_seed(app, client, person, 
         rounds.add_to_ranking(user, rnd, a, NOW)
     needs.deficit[rival.id] = {"multi_exercise": 2}
     rounds.run_allocation(rnd, None, NOW)
+    db.session.commit()   # the caller commits (README, "Who commits")
     page = text(client.get(f"/activities/rounds/{rnd.id}"))
     assert ("Deze activiteit ging eerst naar wie het meest achterloopt op de norm voor multidisciplinaire "
             "oefening. Jij had geen achterstand; de laatste plaats ging naar iemand met een achterstand van 2.") in page
@@ -324,6 +327,7 @@ def test_coordinator_cancels_duplicates_and_cannot_touch_other_region(client, co
     from app.activities import management, registration, rounds
     activity = make_activity(seats={"OL": 2})
     registration.register(factories.user(), activity, NOW)
+    db.session.commit()   # the caller commits (README, "Who commits")
     assert client.post(f"/activities/{activity.id}/cancel").status_code == 302
     assert db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.subject == "Geannuleerd: Multi-oefening"))
     response = client.post(f"/activities/{activity.id}/duplicate")
@@ -337,6 +341,7 @@ def test_coordinator_runs_round_once_and_downloads_instance(app, client, coordin
     rnd = make_round()
     a = make_activity("Oefening A", rnd=rnd, seats={"OL": 1})
     rounds.add_to_ranking(factories.user(), rnd, a, NOW)
+    db.session.commit()   # the caller commits (README, "Who commits")
     response = client.post(f"/activities/rounds/{rnd.id}/run", follow_redirects=True)
     assert "Toewijzing uitgevoerd: 1 plaats verdeeld" in text(response)
     again = client.post(f"/activities/rounds/{rnd.id}/run", follow_redirects=True)
@@ -396,6 +401,7 @@ def test_ical_feed_is_valid_and_has_required_properties(client, person):
     registration.register(person, activity, NOW)
     registration.register(person, gone, NOW)
     management.cancel_activity(gone, None, NOW)
+    db.session.commit()   # the caller commits (README, "Who commits")
     response = client.get(f"/calendar/{person.calendar_token}.ics")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     cal = Calendar.from_ical(response.data)

@@ -6,6 +6,7 @@ import pytest
 
 from app.activities import base, management, registration, rounds
 from app.allocation import solve, validate
+from app.auth import access
 from app.extensions import db
 from app.models import ActivitySeat, AuditLog, OutboxMessage, PortfolioEntry, Registration
 from tests import factories
@@ -113,9 +114,9 @@ def test_catalogue_shows_own_functions_needs_first_and_hides_unannounced(app, ne
     items = registration.catalogue(person, now=NOW)
     assert [i.activity for i in items] == [norm, match, plain]  # not BA's, not the unannounced one
     assert [i.labels for i in items] == [["telt voor je norm"], ["past bij je competentie"], []]
-    assert not registration.visible_to(person, hidden, NOW)
-    assert registration.visible_to(person, hidden, hidden.starts_at + timedelta(minutes=1))
-    assert registration.visible_to(factories.user(roles=("coordinator",)), hidden, NOW)
+    assert not access.allowed(person, hidden, now=NOW)
+    assert access.allowed(person, hidden, now=hidden.starts_at + timedelta(minutes=1))
+    assert access.allowed(factories.user(roles=("coordinator",)), hidden, now=NOW)
     assert [i.activity for i in registration.catalogue(person, kind="knowledge_day", now=NOW)] == [match, plain]
     assert [i.activity for i in registration.catalogue(person, competency="leiderschap", now=NOW)] == [match]
 

@@ -141,7 +141,7 @@ def test_people_of_other_regions_are_404_and_logged(app, client, coordinator, re
     assert client.get(f"/monitor/people/{stranger.id}").status_code == 404
     assert client.get(f"/monitor/people/{stranger.id}.csv").status_code == 404
     assert client.get("/monitor/people/999999").status_code == 404
-    refused = db.session.scalars(db.select(AuditLog).filter_by(action="monitor_view_person_refused")).all()
+    refused = db.session.scalars(db.select(AuditLog).filter_by(action="access_refused")).all()
     assert len(refused) == 3 and all(r.actor_id == coordinator.id for r in refused)
 
 

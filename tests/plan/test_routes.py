@@ -5,6 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditLog
+from app.auth import access
 from app.plan import services as plans
 from tests import factories
 from tests.conftest import HTMX
@@ -70,8 +71,8 @@ def test_someone_elses_goal_is_404_and_logged(client, person):
     assert client.get(f"/plan/goals/{goal.id}").status_code == 404
     assert client.post(f"/plan/goals/{goal.id}/delete").status_code == 404
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditLog).filter_by(
-        action="plan_foreign_id", actor_id=person.id)) == 2
-    assert plans.own_goal(other, goal.id) is not None
+        action="access_refused", actor_id=person.id)) == 2
+    assert access.allowed(other, goal) and not access.allowed(person, goal)
 
 
 def test_remove_goal_and_competency_ask_first_without_javascript(client, person):

@@ -122,7 +122,7 @@ def test_other_peoples_entries_are_404_and_logged(client, auth, app, role):
     assert client.post(f"/portfolio/{entry.id}/share", data={"shared": "1"}).status_code == 404
     assert not entry.shared_with_coordinator
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditLog).filter_by(
-        action="portfolio_foreign_id", actor_id=viewer.id)) == 3
+        action="access_refused", actor_id=viewer.id)) == 3
 
 
 def test_coordinator_review_shows_shared_text_only(client, auth, app):

@@ -129,7 +129,7 @@ def test_nobody_else_reaches_an_attempt(app, client, auth, quiz_dir, role):
         assert client.get(path, headers=HTMX).status_code == 404
     assert client.post(base, data={"question_id": "m1", "option": "0"}).status_code == 404
     assert db.session.scalar(db.select(db.func.count(QuizAnswer.id))) == 1
-    assert db.session.scalar(db.select(db.func.count(AuditLog.id)).filter_by(action="quiz_attempt_denied")) >= 1
+    assert db.session.scalar(db.select(db.func.count(AuditLog.id)).filter_by(action="access_refused")) >= 1
     # No page of the author or monitor area shows the person's answer either.
     for path in ("/author/quizzes", "/author/quizzes/alle-typen", "/monitor"):
         body = client.get(path).get_data(as_text=True)

@@ -1,0 +1,125 @@
+"""Double taps and concurrent writes: four copies of one form at the same moment store one thing.
+
+Each test sends the same form four times from four threads, each a real request with its own
+database session (SQLite file and PostgreSQL), through the request's one commit (app/transactions.py).
+"""
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+
+from app.extensions import db
+from app.models import (Activity, AuditLog, DevelopmentPlan, OutboxMessage, PlanChange, PlanCompetency, PlanGoal,
+                        RegistrationRound)
+from app.plan import services as plans
+from tests import factories
+from tests.conftest import HTMX
+
+COPIES = 4
+YEAR = date.today().year
+
+
+def _login_as(client, person):
+    with client.session_transaction() as session:
+        session["_user_id"] = person.get_id()
+        session["_fresh"] = True
+
+
+def _at_once(app, person, url, data, headers=None) -> list[int]:
+    """POST `data` to `url` from COPIES threads that start together; returns their status codes."""
+    clients = []
+    for _ in range(COPIES):
+        client = app.test_client()
+        _login_as(client, person)
+        clients.append(client)
+    db.session.commit()
+    db.session.remove()   # the threads must not wait on this test's own session
+    barrier = threading.Barrier(COPIES)
+    statuses, errors = [], []
+
+    def work(client):
+        try:
+            barrier.wait(timeout=30)
+            statuses.append(client.post(url, data=data, headers=headers or {}).status_code)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert len(statuses) == COPIES and all(s < 500 for s in statuses), statuses
+    return statuses
+
+
+def _count(model, **filters) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(model).filter_by(**filters))
+
+
+def test_activity_create_four_times_makes_one(app):
+    coordinator = factories.user(roles=("coordinator",))
+    factories.activity_kind("multi_exercise", reg=coordinator.region)
+    starts = date.today() + timedelta(days=30)
+    data = {"title": "Dubbel getikt", "kind": "multi_exercise", "starts_at": f"{starts}T09:00",
+            "ends_at": f"{starts}T12:00", "round_id": "", "nonce": "activity-nonce-1"}
+    _at_once(app, coordinator, "/activities/new", data)
+    assert _count(Activity, title="Dubbel getikt") == 1
+    assert _count(AuditLog, action="activity_created") == 1
+
+
+def test_round_create_four_times_makes_one(app):
+    coordinator = factories.user(roles=("coordinator",))
+    opens = date.today() + timedelta(days=1)
+    data = {"name": "Voorjaar dubbel", "opens_at": f"{opens}T09:00", "closes_at": f"{opens + timedelta(days=7)}T17:00",
+            "nonce": "round-nonce-1"}
+    _at_once(app, coordinator, "/activities/rounds/new", data)
+    assert _count(RegistrationRound, name="Voorjaar dubbel") == 1
+
+
+def test_deciding_a_proposal_four_times_sends_one_mail(app):
+    person = factories.user(email="voorsteller@example.nl")
+    coordinator = factories.user(roles=("coordinator",), reg=person.region)
+    pc = plans.propose_competency(person, YEAR, "Stressbestendigheid", "Lange inzetten", "basis")
+    db.session.commit()
+    mails_before, pc_id = _count(OutboxMessage), pc.id
+    _at_once(app, coordinator, f"/plan/approvals/{pc_id}", {"decision": "approve", "comment": ""}, HTMX)
+    assert _count(OutboxMessage) == mails_before + 1
+    assert _count(PlanChange, action="competency_approved") == 1
+    assert db.session.get(PlanCompetency, pc_id).status == "approved"
+
+
+def test_proposing_a_competency_four_times_makes_one_proposal(app):
+    person = factories.user()
+    data = {"name": "Onderhandelen", "motivation": "Gijzelingen", "level": "basis", "nonce": "proposal-nonce"}
+    _at_once(app, person, f"/plan/{YEAR}/proposals", data, HTMX)
+    assert _count(PlanCompetency, proposed_name="Onderhandelen") == 1
+
+
+def test_start_next_year_four_times_carries_over_once(app):
+    person = factories.user()
+    plans.add_goal(person, YEAR, "Beter vergaderen")
+    plans.add_goal(person, YEAR, "Sneller beslissen")
+    db.session.commit()
+    person_id = person.id
+    _at_once(app, person, f"/plan/{YEAR}/next", {"nonce": "next-nonce"}, HTMX)
+    assert _count(DevelopmentPlan, user_id=person_id, year=YEAR + 1) == 1
+    target = db.session.scalar(db.select(DevelopmentPlan).filter_by(user_id=person_id, year=YEAR + 1))
+    assert sorted(g.text for g in target.goals) == ["Beter vergaderen", "Sneller beslissen"]
+
+
+def test_first_goal_of_a_year_four_times_makes_one_plan_and_one_goal(app):
+    person = factories.user()
+    person_id = person.id
+    _at_once(app, person, f"/plan/{YEAR}/goals", {"text": "Eerste doel", "nonce": "goal-nonce"}, HTMX)
+    assert _count(DevelopmentPlan, user_id=person_id, year=YEAR) == 1
+    assert _count(PlanGoal, text="Eerste doel") == 1
+
+
+def test_goal_repeated_with_the_same_nonce_makes_one(app):
+    person = factories.user()
+    plans.add_goal(person, YEAR, "Al een doel")
+    db.session.commit()
+    _at_once(app, person, f"/plan/{YEAR}/goals", {"text": "Tweede doel", "nonce": "same-nonce"}, HTMX)
+    assert _count(PlanGoal, text="Tweede doel") == 1
