@@ -3,6 +3,7 @@ import re
 from datetime import datetime, timedelta
 
 from app.activities import management, registration, rounds
+from app.extensions import db
 from tests import factories
 from tests.activities.conftest import NOW, make_activity, make_round
 
@@ -20,6 +21,7 @@ def test_offer_mail_link_opens_the_offer(app, client, auth, smtp):
     held, _ = registration.register(holder, activity, NOW)
     registration.register(waiting, activity, NOW)
     registration.cancel_registration(holder, held, NOW)
+    db.session.commit()   # the caller commits; the mail leaves after the commit
     [message] = smtp.wait_for(1)
     assert message["To"] == "wacht@example.nl"
     assert message["Subject"] == "Er is een plaats vrij: Oefening Hengelo"
@@ -36,6 +38,7 @@ def test_outcome_mail_link_opens_the_round_with_its_explanation(app, client, aut
     person = factories.user(email="uitslag@example.nl")
     rounds.add_to_ranking(person, rnd, activity, NOW)
     rounds.run_allocation(rnd, None, NOW + timedelta(days=11))
+    db.session.commit()   # the caller commits; the mail leaves after the commit
     [message] = smtp.wait_for(1)
     assert message["Subject"] == "Uitslag inschrijving Voorjaar 2027"
     path = _path(message)
@@ -53,5 +56,6 @@ def test_cancelling_an_activity_with_a_200_character_title_mails_everyone(app, s
     for person in people:
         registration.register(person, activity, NOW)
     assert management.cancel_activity(activity, None, NOW) == 2
+    db.session.commit()   # the caller commits; the mail leaves after the commit
     messages = smtp.wait_for(2)
     assert all(len(m["Subject"]) == 200 and m["Subject"].endswith("…") for m in messages)
