@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, request, url_for
 
 from app import config as config_module
-from app.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 # Each feature is a package with `bp`; an optional `init_app(app)` adds CLI commands,
 # start-page cards and demo seeders. Order = navigation order.
@@ -40,7 +40,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=lambda: "nl")
-    htmx.init_app(app)
     from app.extensions import StaticCompressionCache, compression_cache_key
     app.config.setdefault("COMPRESS_CACHE_BACKEND", StaticCompressionCache)
     app.config.setdefault("COMPRESS_CACHE_KEY", compression_cache_key)

@@ -6,6 +6,7 @@ from app.author import bp
 from app.content import run_checks
 from app.content import sync as content_sync
 from app.content.catalogue import get_catalogue
+from app.learn.views import module_context
 from app.web import render
 
 AUTHOR_ROLES = ("author", "admin")
@@ -40,7 +41,6 @@ def index():
 @bp.route("/author/preview/<slug>")
 @role_required(*AUTHOR_ROLES)
 def preview(slug):
-    from app.learn.routes import module_context
     catalogue = get_catalogue()
     module = catalogue.get(slug, include_unpublished=True)
     if module is None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
@@ -11,31 +10,8 @@ from app.content.catalogue import get_catalogue
 from app.content.modules import IMAGE_EXTENSIONS, LEVELS
 from app.content.safety import inside
 from app.learn import bp, services
+from app.learn.views import module_context
 from app.web import is_htmx, render
-
-
-def quiz_url(catalogue, module) -> str | None:
-    """/quizzes/<slug> when the quiz exists and the quizzes feature serves that route."""
-    if not module.quiz or module.quiz not in catalogue.quiz_slugs:
-        return None
-    has_route = current_app.extensions.get("paraat_learn_quiz_route")
-    if has_route is None:
-        has_route = any(rule.rule.startswith("/quizzes/<") for rule in current_app.url_map.iter_rules())
-        current_app.extensions["paraat_learn_quiz_route"] = has_route
-    if not has_route:
-        return None
-    return f"{request.script_root}/quizzes/{quote(module.quiz)}"
-
-
-def module_context(catalogue, module) -> dict:
-    """What the module page (and the author preview) shows around the text."""
-    names = services.competency_names(current_user.region_id)
-    previous, following, code = services.neighbours(catalogue, module)
-    return {"module": module, "body": catalogue.html(module), "quiz_url": quiz_url(catalogue, module),
-            "changed_at": services.changed_at(module),
-            "competencies": [(c, services.competency_label(names, c)) for c in module.competencies],
-            "previous": previous, "following": following,
-            "sequence_name": services.competency_label(names, code) if code else None}
 
 
 @bp.route("/learn")

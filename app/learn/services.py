@@ -11,6 +11,7 @@ from app.content.modules import LEVELS, Module, fold, iso_week
 from app.extensions import db
 from app.models import Competency, ModuleRead
 from app.models.core import utcnow
+from app.plan.services import chosen_competency_codes
 from app.portfolio.services import record_entry
 
 PAGE_SIZE = 30
@@ -157,22 +158,6 @@ def neighbours(catalogue: Catalogue, module: Module) -> tuple[Module | None, Mod
     return previous, following, code
 
 
-def _plan_competencies(user, year: int) -> list[str]:
-    """The competencies the person chose in their plan, when the plan feature is installed."""
-    try:
-        from app.plan import services as plan_services
-    except ImportError:
-        return []
-    chosen = getattr(plan_services, "chosen_competency_codes", None)
-    if chosen is None:
-        return []
-    try:
-        return list(chosen(user, year) or [])
-    except Exception:  # the start page must not fail because another feature did
-        db.session.rollback()
-        return []
-
-
 def _preference(module: Module, codes: set) -> tuple:
     return (not module.for_functions(codes) and bool(module.functions), module.level != "basis",
             module.title.casefold())
@@ -196,7 +181,7 @@ def start_page_pick(user, today: date | None = None, catalogue: Catalogue | None
         candidates.sort(key=lambda m: ((m.briefing_week or "") if (m.briefing_week or "") <= week else "",
                                        m.mtime, m.slug), reverse=True)
         briefing = candidates[0] if candidates else None
-    chosen = _plan_competencies(user, today.year)
+    chosen = chosen_competency_codes(user, today.year)
     plan_modules = []
     if chosen:
         wanted = [m for m in catalogue.published if m.slug not in reads and m is not briefing

@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app import audit
+from app.activities.base import local_now
 from app.auth import access
 from app.auth.permissions import role_required
 from app.csv_export import csv_response
@@ -25,11 +26,7 @@ ROLES = ("coordinator", "admin")
 
 
 def _now() -> datetime:
-    try:
-        from app.activities.base import local_now
-        return local_now()
-    except ImportError:
-        return datetime.now().replace(microsecond=0)
+    return local_now()
 
 
 def _year(now: datetime) -> int:
