@@ -1,7 +1,7 @@
 """registration: one person per waitlist place (activity, function, position)
 
 Revision ID: b3c5d7e9f101
-Revises: f84fd9cd0557
+Revises: c3d9e5f1a7b2
 Create Date: 2026-11-30 05:10:00
 
 Places that a race already handed out twice are renumbered first, in their order of arrival.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'b3c5d7e9f101'
-down_revision = 'f84fd9cd0557'
+down_revision = 'c3d9e5f1a7b2'
 branch_labels = None
 depends_on = None
 
