@@ -20,7 +20,9 @@ YEAR = date.today().year
 
 
 def _login_as(client, person):
+    from app.auth import sessions
     with client.session_transaction() as session:
+        session["sid"] = sessions.start(person)  # the server-side session the cookie points to
         session["_user_id"] = person.get_id()
         session["_fresh"] = True
 
