@@ -205,5 +205,5 @@ def add_walk_in(activity: Activity, user_id: int, actor: User, now: datetime | N
     record_entry(person.id, PORTFOLIO_KIND.get(activity.kind, "activity"), activity.starts_at.date(), activity.title,
                  activity_kind=activity.kind, source="attendance", source_ref=str(activity.id), commit=False)
     audit.record(actor, "attendance_walk_in", activity, detail=f"user {person.id}")
-    db.session.commit()
+    db.session.flush()
     return person

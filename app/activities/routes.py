@@ -395,7 +395,8 @@ def attendance_walk_in(activity_id):
     activity = _activity(activity_id)
     person_id = request.form.get("person", "")
     try:
-        person = management.add_walk_in(activity, int(person_id) if person_id.isdigit() else 0, current_user)
+        person = management.add_walk_in(activity, int(person_id) if person_id.isdigit() and len(person_id) < 10 else 0,
+                                        current_user)
         flash(f"{person.name} staat erbij als aanwezig.", "success")
     except base.RegistrationError as exc:
         db.session.rollback()
