@@ -23,9 +23,15 @@ def _fail(message: str) -> None:
               help="Functiecode, bv. OL; herhaal voor meer functies of scheid met komma's.")
 @click.option("--role", "roles", multiple=True, default=("functionary",), show_default=True,
               type=click.Choice(ROLES), help="Rol; herhaal voor meer rollen.")
+@click.option("--since", "since_text", metavar="JJJJ-MM-DD",
+              help="In functie sinds (voor alle opgegeven functies); leeg: al lang in functie.")
 @click.option("--password-stdin", is_flag=True, help="Lees het wachtwoord van stdin.")
-def create(email, name, functions, roles, password_stdin):
+def create(email, name, functions, roles, since_text, password_stdin):
     """Maak een account aan."""
+    try:
+        since = services.parse_since(since_text)
+    except services.AccountError as exc:
+        _fail(f"--since: {exc}")
     codes = [c.strip() for value in functions for c in value.split(",") if c.strip()]
     password = None
     if password_stdin:
@@ -33,7 +39,7 @@ def create(email, name, functions, roles, password_stdin):
         if not password:
             _fail("geen wachtwoord op stdin ontvangen.")
     try:
-        user = services.create_user(email, name, list(roles), codes, password=password)
+        user = services.create_user(email, name, list(roles), codes, password=password, since=since)
     except services.AccountError as exc:
         db.session.rollback()
         _fail(str(exc))

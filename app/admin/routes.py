@@ -19,6 +19,16 @@ def _function_choices():
     return [(str(f.id), f"{f.code} — {f.name}") for f in services.region_functions(current_user.region_id)]
 
 
+def _access_form(person: User, prefill: bool) -> AccessForm:
+    form = AccessForm()
+    form.functions.choices = form.on_duty.choices = _function_choices()
+    if prefill:
+        form.roles.data = sorted(person.roles)
+        form.functions.data = [str(r.function_id) for r in person.function_rows]
+        form.on_duty.data = [str(r.function_id) for r in person.function_rows if r.on_duty]
+    return form
+
+
 @bp.route("")
 @role_required("admin")
 def index():
@@ -54,12 +64,7 @@ def create_user():
 @role_required("admin")
 def user(user_id):
     person = _user_in_region(user_id)
-    form = AccessForm()
-    form.functions.choices = form.on_duty.choices = _function_choices()
-    if request.method == "GET":
-        form.roles.data = sorted(person.roles)
-        form.functions.data = [str(r.function_id) for r in person.function_rows]
-        form.on_duty.data = [str(r.function_id) for r in person.function_rows if r.on_duty]
+    form = _access_form(person, prefill=request.method == "GET")
     if form.validate_on_submit():
         try:
             accounts.set_roles(person, form.roles.data, actor=current_user)
@@ -71,7 +76,20 @@ def user(user_id):
             flash("Wijzigingen opgeslagen.", "success")
             return redirect(url_for("admin.user", user_id=person.id))
     return render("admin/user.html", status=422 if request.method == "POST" else 200,
-                  person=person, form=form)
+                  person=person, form=form, since_errors={}, since_values={})
+
+
+@bp.route("/users/<int:user_id>/since", methods=["POST"])
+@role_required("admin")
+def set_since(user_id):
+    person = _user_in_region(user_id)
+    texts = {r.function_id: request.form.get(f"since-{r.function_id}", "")[:40] for r in person.function_rows}
+    changed, errors = services.set_since(person, texts, actor=current_user)
+    if errors:
+        return render("admin/user.html", status=422, person=person, form=_access_form(person, prefill=True),
+                      since_errors=errors, since_values=texts)
+    flash("'In functie sinds' opgeslagen." if changed else "Er was niets veranderd.", "success")
+    return redirect(url_for("admin.user", user_id=person.id) + "#sinds")
 
 
 @bp.route("/users/<int:user_id>/details", methods=["POST"])

@@ -22,10 +22,36 @@ def set_functions(user: User, function_ids: list[int], on_duty_ids: list[int], a
     """Replace the user's functions; only functions of the user's own region are accepted."""
     allowed = {f.id: f for f in region_functions(user.region_id)}
     chosen = [allowed[i] for i in dict.fromkeys(function_ids) if i in allowed]
-    user.function_rows = [UserFunction(function=f, on_duty=f.id in on_duty_ids) for f in chosen]
+    since = {r.function_id: r.since for r in user.function_rows}   # a kept function keeps its start date
+    user.function_rows = [UserFunction(function=f, on_duty=f.id in on_duty_ids, since=since.get(f.id))
+                          for f in chosen]
     audit.record(actor, "functions_changed", user,
                  detail=",".join(f"{f.code}{'*' if f.id in on_duty_ids else ''}" for f in chosen))
     db.session.commit()
+
+
+def set_since(user: User, texts: dict[int, str], actor=None, today=None) -> tuple[bool, dict[int, str]]:
+    """Set "in functie sinds" per function the user holds from `texts` {function_id: 'jjjj-mm-dd' or ''}.
+    Returns (changed, errors by function id); with any error nothing is written. Audited with before and
+    after per function."""
+    from app.auth.services import AccountError, parse_since
+    days, errors = {}, {}
+    for row in user.function_rows:
+        try:
+            days[row.function_id] = parse_since(texts.get(row.function_id), today)
+        except AccountError as exc:
+            errors[row.function_id] = str(exc)
+    if errors:
+        return False, errors
+    changes = []
+    for row in user.function_rows:
+        if row.since != days[row.function_id]:
+            changes.append(f"{row.function.code}: {row.since or '—'} → {days[row.function_id] or '—'}")
+            row.since = days[row.function_id]
+    if changes:
+        audit.record(actor, "since_changed", user, detail="; ".join(changes))
+        db.session.commit()
+    return bool(changes), {}
 
 
 def mail_problems(region_id: int, limit: int = 200) -> dict[str, list]:

@@ -1,7 +1,9 @@
 """Account rules: authenticate, create, change password, deactivate. No request or session here."""
 from __future__ import annotations
 
+import re
 import secrets
+from datetime import date
 
 from sqlalchemy.orm import joinedload
 
@@ -71,9 +73,30 @@ def set_password(user: User, password: str) -> None:
     sessions.end_all(user, commit=False)
 
 
+def parse_since(text: str | None, today: date | None = None) -> date | None:
+    """"In functie sinds": empty is None (long ago); otherwise a real date as jjjj-mm-dd, not in the future.
+    Raises AccountError (Dutch)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise AccountError(f"'{text[:20]}' is geen datum; geef 'in functie sinds' als jjjj-mm-dd, "
+                           "bv. 2026-09-01.") from None
+    if day > (today or date.today()):
+        raise AccountError(f"'In functie sinds' ({day:%d-%m-%Y}) ligt in de toekomst; geef de dag waarop "
+                           "de functie begon.")
+    return day
+
+
 def create_user(email: str, name: str, roles: list[str], function_codes: list[str],
-                password: str | None = None, region: Region | None = None, actor=None) -> User:
-    """Create an account; raises AccountError (Dutch) on any invalid input, writing nothing."""
+                password: str | None = None, region: Region | None = None, actor=None,
+                since: date | None = None) -> User:
+    """Create an account (holding its functions since `since`, None = long ago); raises AccountError
+    (Dutch) on any invalid input, writing nothing."""
     email = normalise_email(email)
     name = (name or "").strip()
     if not email or "@" not in email or len(email) > 254:
@@ -101,7 +124,7 @@ def create_user(email: str, name: str, roles: list[str], function_codes: list[st
     user = User(email=email, name=name, region=region,
                 password_hash=hash_password(password) if password else None)
     user.role_rows = [UserRole(role=r) for r in dict.fromkeys(roles)]
-    user.function_rows = [UserFunction(function=f) for f in functions]
+    user.function_rows = [UserFunction(function=f, since=since) for f in functions]
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user_created", user, detail=f"roles={','.join(roles)}")

@@ -82,6 +82,7 @@ class NormStatus:
     reason: str = ""
     regional: bool = False                             # decided by a rule of the region
     duty: tuple[date, date] | None = None
+    since: date | None = None                          # the person holds the function since (None: long ago)
 
     @property
     def status_label(self) -> str:
@@ -199,8 +200,10 @@ def progress(user: User, today: date | None = None, planned: list[Planned] | Non
         else:
             counted = mine
         in_time = outcome.due or outcome.end or today + timedelta(weeks=10)
-        result.append(_status(norm, outcome, counted=list(reversed(counted)),
-                              planned=[p for p in upcoming if p.on <= in_time]))
+        status = _status(norm, outcome, counted=list(reversed(counted)),
+                         planned=[p for p in upcoming if p.on <= in_time])
+        status.since = rows[norm.function_id].since
+        result.append(status)
     return result
 
 

@@ -52,3 +52,22 @@ def test_users_deactivate_and_activate(app, runner):
     assert find_by_email("weg@example.nl").active and person.session_version == 3
     missing = runner.invoke(args=["users", "deactivate", "niemand@example.nl"])
     assert missing.exit_code == 1 and "geen account" in missing.output
+
+
+def test_users_create_with_since(app, runner):
+    from datetime import date
+    factories.function("OL")
+    result = runner.invoke(args=["users", "create", "--email", "start@example.nl", "--name", "S",
+                                 "--function", "OL", "--since", "2026-09-01"])
+    assert result.exit_code == 0, result.output
+    assert [r.since for r in find_by_email("start@example.nl").function_rows] == [date(2026, 9, 1)]
+
+
+def test_users_create_bad_since_fails_with_one_dutch_line(app, runner):
+    factories.function("OL")
+    result = runner.invoke(args=["users", "create", "--email", "fout@example.nl", "--name", "F",
+                                 "--function", "OL", "--since", "01-09-2026"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "fout: --since: '01-09-2026' is geen datum; geef 'in functie sinds' als jjjj-mm-dd, bv. 2026-09-01."]
+    assert find_by_email("fout@example.nl") is None

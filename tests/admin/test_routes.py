@@ -101,3 +101,59 @@ def test_admin_edits_name_and_email_audited(app, client, admin):
     assert person.email == "nieuw@example.nl"
     other = factories.user(reg=factories.region("elders"))
     assert client.post(f"/admin/users/{other.id}/details", data={"name": "Y", "email": "y@example.nl"}).status_code == 404
+
+
+def _briefing_status(person):
+    from app.norms import services as norms
+    db.session.refresh(person)
+    return [s for s in norms.progress(person) if s.kind == "ops_briefing"][0]
+
+
+def test_admin_sets_in_function_since_and_newcomer_is_not_behind(app, client, admin, auth):
+    from datetime import date, timedelta
+    factories.norm("OL", "ops_briefing", date.today().year, "every_weeks", 1, weeks=5)
+    person = factories.user(email="nieuw@example.nl", functions=("OL",))
+    fid = person.function_rows[0].function_id
+    assert _briefing_status(person).status == "behind"          # never at a briefing, long in the function
+    page = client.get(f"/admin/users/{person.id}").get_data(as_text=True)
+    assert f'name="since-{fid}"' in page and "In functie sinds" in page
+    start = date.today() - timedelta(days=10)
+    response = client.post(f"/admin/users/{person.id}/since", data={f"since-{fid}": start.isoformat()})
+    assert response.status_code == 302 and response.location.endswith("#sinds")
+    status = _briefing_status(person)
+    assert status.status != "behind" and status.reason == "newcomer"
+    assert status.deadline == start + timedelta(weeks=5)
+    row = db.session.scalar(db.select(AuditLog).filter_by(action="since_changed"))
+    assert row.actor_id == admin.id and f"OL: — → {start.isoformat()}" in row.detail
+    # saving roles and functions again keeps the start date
+    client.post(f"/admin/users/{person.id}", data={"roles": ["functionary"], "functions": [str(fid)]})
+    assert _briefing_status(person).reason == "newcomer"
+    # the person sees the date on /plan
+    auth.logout()
+    auth.login("nieuw@example.nl")
+    plan = client.get("/plan").get_data(as_text=True)
+    assert "In functie sinds" in plan and str(start.year) in plan
+    # emptying the field makes the person long in the function again
+    auth.logout()
+    auth.login("admin@example.nl")
+    client.post(f"/admin/users/{person.id}/since", data={f"since-{fid}": ""})
+    assert _briefing_status(person).status == "behind"
+
+
+@pytest.mark.parametrize("value, message", [("2026-02-30", "is geen datum"), ("1-9-2026", "is geen datum"),
+                                            ("2999-01-01", "ligt in de toekomst")])
+def test_admin_bad_since_gives_422_and_stores_nothing(app, client, admin, value, message):
+    person = factories.user(functions=("OL",))
+    fid = person.function_rows[0].function_id
+    response = client.post(f"/admin/users/{person.id}/since", data={f"since-{fid}": value})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page and 'aria-invalid="true"' in page
+    assert f'value="{value}"' in page                             # what was typed stays in the field
+    db.session.refresh(person)
+    assert person.function_rows[0].since is None
+    assert db.session.scalar(db.select(AuditLog).filter_by(action="since_changed")) is None
+
+
+def test_admin_cannot_set_since_in_other_region(app, client, admin):
+    other = factories.user(reg=factories.region("ander"), email="ander@example.nl")
+    assert client.post(f"/admin/users/{other.id}/since", data={}).status_code == 404
