@@ -139,7 +139,7 @@ def make_attempt(owner):
     quiz = get_quiz(QUIZ)
     attempt = services.start_attempt(owner, quiz)
     question = quiz.questions[0]
-    services.answer_question(owner, quiz, attempt, question.id, MultiDict({"option": "1"}))
+    services.answer_question(owner, quiz, attempt, question.id, 1)
     db.session.commit()
     return {"slug": QUIZ, "attempt_id": attempt.id, "question_id": question.id}, None
 

@@ -8,6 +8,7 @@ from flask import abort, request, url_for
 from app.auth.permissions import role_required
 from app.author import bp
 from app.quizzes import loader, scoring, statistics
+from app.quizzes.forms import answer_form
 from app.web import render
 
 
@@ -57,20 +58,18 @@ def quiz_preview(slug):
                    if number < len(quiz.questions) else None)
     if request.method == "GET":
         return render("author/quiz_preview.html", **context)
-    if request.form.get("move"):   # an up/down button of an order question
+    form = answer_form(question, ask_certainty=quiz.certainty and tries == 0)
+    if form.moving:   # an up/down button of an order question
         try:
-            moved = scoring.moved_options(question, request.form)
+            moved = form.moved_options()
         except scoring.AnswerError:
             abort(422)
         if moved:
-            context.update(options=moved[0], moved=moved[1], moved_up=request.form["move"].startswith("up"))
+            context.update(options=moved[0], moved=moved[1], moved_up=form.moved_up)
         return render("author/quiz_preview.html", **context)
-    try:
-        response = scoring.parse_response(question, request.form)
-        if tries == 0:
-            scoring.parse_certainty(quiz, request.form)
-    except scoring.AnswerError as exc:
-        return render("author/quiz_preview.html", status=422, error=str(exc), **context)
+    if not form.validate():
+        return render("author/quiz_preview.html", status=422, error=form.error, **context)
+    response = form.response
     correct = scoring.score(question, response)
     if not correct and tries < len(question.hints):
         context.update(hint=question.hints[tries], tries=tries + 1, ask_certainty=False)

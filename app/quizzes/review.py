@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import ReviewCard
 from app.models.core import utcnow
 from app.quizzes.loader import Question, Quiz, get_quiz, quiz_set
-from app.quizzes.scoring import Feedback, feedback_for, parse_response, score
+from app.quizzes.scoring import Feedback, feedback_for, score
 
 SLOW_SECONDS = 30          # a right answer after longer than this counts as hesitant (Rating.Hard)
 REVIEW_SESSION_SIZE = 10
@@ -152,10 +152,9 @@ def review_card_for(user, card_id: int) -> DueQuestion | None:
     return DueQuestion(row, quiz, question) if question else None
 
 
-def answer_review(user, item: DueQuestion, form, *, changed: bool = False, slow: bool = False,
+def answer_review(user, item: DueQuestion, response, *, changed: bool = False, slow: bool = False,
                   now: datetime | None = None, today: date | None = None) -> Feedback:
-    response = parse_response(item.question, form)
-    correct = score(item.question, response)
+    correct = score(item.question, response)   # response: from forms.AnswerForm
     seed = review_seed(item.card)  # the order the person saw, before the review count moves on
     record_review(user, item.quiz.slug, item.question.id, rating_for(correct, slow=slow, changed=changed),
            now=now, today=today)

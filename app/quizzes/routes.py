@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import QuizAttempt, ReviewCard
 from app.models.core import utcnow
 from app.quizzes import bp, loader, scoring, services
+from app.quizzes.forms import answer_form
 from app.quizzes import review as spaced_review
 from app.web import is_htmx, render
 
@@ -76,7 +77,8 @@ def start(slug):
     return redirect(url_for("quizzes.attempt", slug=quiz.slug, attempt_id=attempt.id))
 
 
-def _step(quiz, attempt, *, question=None, feedback=None, error=None, status=200, hint=None, moved=None):
+def _step(quiz, attempt, *, question=None, feedback=None, error=None, status=200, hint=None, moved=None,
+          moved_up=False):
     """The attempt page (or, for htmx, the #quiz-step fragment): a question, its feedback, or the summary."""
     context = dict(quiz=quiz, attempt=attempt, number=_number(quiz, question or (feedback and feedback.question)),
                    total=len(quiz.questions), error=error)
@@ -86,7 +88,7 @@ def _step(quiz, attempt, *, question=None, feedback=None, error=None, status=200
         pending = services.answers_by_question(attempt).get(question.id)
         options, moved_index = moved or (scoring.shuffled_options(question, attempt.seed), None)
         context.update(question=question, options=options, moved=moved_index,
-                       moved_up=(request.form.get("move") or "").startswith("up"),
+                       moved_up=moved_up,
                        action=url_for("quizzes.answer", slug=quiz.slug, attempt_id=attempt.id),
                        hint=hint or services.pending_hint(question, pending),
                        ask_certainty=quiz.certainty and pending is None, certainty_choices=scoring.CERTAINTY)
@@ -128,23 +130,26 @@ def answer(slug, attempt_id):
     attempt = _attempt_or_404(slug, attempt_id)
     question_id = request.form.get("question_id", "")
     question = quiz.question(question_id)
-    if question is not None and request.form.get("move"):   # an up/down button of an order question
+    if question is None:   # a form that was not ours: nothing is stored, the next question is shown
+        return _answer_refused(quiz, attempt, None, "Deze vraag hoort niet bij deze oefentoets.", tampered=True)
+    pending = services.answers_by_question(attempt).get(question.id)
+    form = answer_form(question, ask_certainty=quiz.certainty and pending is None)
+    if form.moving:   # an up/down button of an order question
         try:
-            moved = scoring.moved_options(question, request.form)
+            moved = form.moved_options()
         except scoring.AnswerError as exc:
             return _step(quiz, attempt, question=question, error=str(exc), status=422)
-        return _step(quiz, attempt, question=question, moved=moved)
+        return _step(quiz, attempt, question=question, moved=moved, moved_up=form.moved_up)
+    settled = pending is not None and pending.settled   # a replay: the stored answer is shown again
+    if not settled and not form.validate():
+        return _answer_refused(quiz, attempt, question, form.error, tampered=form.tampered)
     try:
-        result = services.answer_question(current_user, quiz, attempt, question_id, request.form,
-                                          changed=request.form.get("changed") == "1")
+        result = services.answer_question(current_user, quiz, attempt, question.id,
+                                          None if settled else form.response, certainty=form.how_sure,
+                                          changed=form.changed.data == "1")
     except scoring.AnswerError as exc:
         db.session.rollback()
-        question = quiz.question(question_id)
-        if isinstance(exc, scoring.TamperedAnswer) or question is None:
-            question = services.next_question(quiz, attempt)
-        if question is None:
-            return _step(quiz, attempt, error=str(exc), status=422)
-        return _step(quiz, attempt, question=question, error=str(exc), status=422)
+        return _answer_refused(quiz, attempt, question, str(exc), tampered=isinstance(exc, scoring.TamperedAnswer))
     if result.hint is not None:   # a wrong try at a question with hints: the hint, and try again
         if not is_htmx():
             return redirect(url_for("quizzes.attempt", slug=slug, attempt_id=attempt.id))
@@ -160,6 +165,15 @@ def answer(slug, attempt_id):
         return redirect(url_for("quizzes.feedback", slug=slug, attempt_id=attempt.id,
                                 question_id=result.answer.question_id))
     return _step(quiz, attempt, feedback=result.feedback)
+
+
+def _answer_refused(quiz, attempt, question, error, *, tampered):
+    """422 with the message; the same question again, or (a form that was not ours) the next one."""
+    if tampered or question is None:
+        question = services.next_question(quiz, attempt)
+    if question is None:
+        return _step(quiz, attempt, error=error, status=422)
+    return _step(quiz, attempt, question=question, error=error, status=422)
 
 
 @bp.route("/quizzes/<slug>/attempts/<int:attempt_id>/questions/<question_id>")
@@ -254,26 +268,25 @@ def review_answer(card_id):
     if state["shown"] == card_id and state["at"]:
         slow = (utcnow() - datetime.fromisoformat(state["at"])).total_seconds() > spaced_review.SLOW_SECONDS
     seed = spaced_review.review_seed(item.card)  # the order the person saw, before the review moves it on
-    if request.form.get("move"):   # an up/down button of an order question: nothing is answered yet
+    form = answer_form(item.question)
+    if form.moving:   # an up/down button of an order question: nothing is answered yet
         try:
-            options, moved = scoring.moved_options(item.question, request.form) or (None, None)
+            options, moved = form.moved_options() or (None, None)
         except scoring.AnswerError:
             abort(422)
         return render("quizzes/review.html", "quizzes/_review_step.html", done=state["done"],
                       size=spaced_review.REVIEW_SESSION_SIZE, due_count=1, item=item, question=item.question,
                       options=options or scoring.shuffled_options(item.question, seed), moved=moved,
-                      moved_up=request.form["move"].startswith("up"),
+                      moved_up=form.moved_up,
                       action=url_for("quizzes.review_answer", card_id=item.card.id))
-    try:
-        result = spaced_review.answer_review(current_user, item, request.form, slow=slow,
-                                        changed=request.form.get("changed") == "1")
-    except scoring.AnswerError as exc:
-        db.session.rollback()
+    if not form.validate():
         return render("quizzes/review.html", "quizzes/_review_step.html", status=422,
                       done=state["done"], size=spaced_review.REVIEW_SESSION_SIZE, due_count=1, item=item,
-                      question=item.question, error=str(exc),
-                      options=scoring.shuffled_options(item.question, spaced_review.review_seed(item.card)),
+                      question=item.question, error=form.error,
+                      options=scoring.shuffled_options(item.question, seed),
                       action=url_for("quizzes.review_answer", card_id=item.card.id))
+    result = spaced_review.answer_review(current_user, item, form.response, slow=slow,
+                                         changed=form.changed.data == "1")
     state.update(done=state["done"] + 1, shown=None, at=None,
                  last={"card": card_id, "response": result.response, "seed": seed})
     _save_review_state(state)

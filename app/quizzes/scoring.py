@@ -1,4 +1,6 @@
-"""Reading and scoring answers: pure functions of a question and a response (no database, no request)."""
+"""Scoring answers: pure functions of a question and a response (no database, no request).
+
+The posted form is read and validated by `app.quizzes.forms`."""
 from __future__ import annotations
 
 import hashlib
@@ -31,82 +33,11 @@ def shuffled_options(question: Question, seed: int | str):
     return options
 
 
-def parse_response(question: Question, form) -> object:
-    """Turn the posted form (a MultiDict) into the stored response; raises AnswerError."""
-    indices = {str(o.index): o.index for o in question.options}
-    if question.type == "single":
-        value = form.get("option")
-        if value is None or value == "":
-            raise AnswerError("Kies een antwoord.")
-        if value not in indices:
-            raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.")
-        return indices[value]
-    if question.type == "multiple":
-        values = form.getlist("option")
-        if not values:
-            raise AnswerError("Kies minstens één antwoord.")
-        if any(v not in indices for v in values):
-            raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.")
-        return sorted({indices[v] for v in values})
-    if question.type == "truefalse":
-        value = form.get("answer")
-        if value is None or value == "":
-            raise AnswerError("Kies juist of onjuist.")
-        if value not in ("true", "false"):
-            raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.")
-        return value == "true"
-    if question.type == "numeric":
-        value = (form.get("answer") or "").strip()
-        if not value:
-            raise AnswerError("Vul een getal in.")
-        number = parse_number(value)
-        if number is None:
-            raise AnswerError("Vul een getal in, bijvoorbeeld 5 of 2,5.")
-        return number
-    if question.type == "match":
-        choices = len(question.rights)
-        chosen = []
-        for index in range(len(question.pairs)):
-            value = form.get(f"match-{index}")
-            if value is None or value == "":
-                raise AnswerError("Kies bij elk onderdeel een antwoord.")
-            if not value.isdigit() or not 0 <= int(value) < choices:
-                raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.")
-            chosen.append(int(value))
-        return chosen
-    if question.type == "text":
-        value = (form.get("answer") or "").strip()
-        if not value:
-            raise AnswerError("Typ je antwoord.")
-        if len(value) > 200:
-            raise AnswerError("Je antwoord is te lang (hooguit 200 tekens).")
-        return value
-    if question.type == "order":
-        if form.get("order") is not None:   # the up/down list: the options in the learner's order
-            order = _order(question, form.get("order"))
-            positions = [0] * len(question.options)
-            for place, index in enumerate(order, start=1):
-                positions[index] = place
-            return positions
-        positions = []
-        n = len(question.options)
-        for option in question.options:
-            value = form.get(f"position-{option.index}")
-            if value is None or value == "":
-                raise AnswerError("Kies voor elke stap een plaats.")
-            if not value.isdigit() or not 1 <= int(value) <= n:
-                raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.")
-            positions.append(int(value))
-        if len(set(positions)) != n:
-            raise AnswerError("Geef elke plaats maar één keer.")
-        return positions
-    raise TamperedAnswer("Onbekend vraagtype.")
-
-
 CERTAINTY = {"gok": "Gok", "redelijk": "Redelijk zeker", "heel": "Heel zeker"}
 
 
-def _order(question: Question, value: str) -> list[int]:
+def read_order(question: Question, value: str) -> list[int]:
+    """An order question's "2,0,1" (the options in the learner's order); raises TamperedAnswer."""
     try:
         order = [int(part) for part in value.split(",")]
     except ValueError:
@@ -116,14 +47,13 @@ def _order(question: Question, value: str) -> list[int]:
     return order
 
 
-def moved_options(question: Question, form):
+def moved_options(question: Question, order: str, move: str):
     """An order question's 'Omhoog'/'Omlaag' button (a form post, no JavaScript needed): the options
     in their new order and the index of the moved one; None when no button was pressed."""
-    move = form.get("move") or ""
     if question.type != "order" or not move:
         return None
     direction, _, index = move.partition("-")
-    order = _order(question, form.get("order") or "")
+    order = read_order(question, order)
     if direction not in ("up", "down") or not index.isdigit() or int(index) not in order:
         raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.")
     at = order.index(int(index))
@@ -132,18 +62,6 @@ def moved_options(question: Question, form):
         order[at], order[to] = order[to], order[at]
     by_index = {o.index: o for o in question.options}
     return [by_index[i] for i in order], int(index)
-
-
-def parse_certainty(quiz, form) -> str | None:
-    """How sure the learner is ("gok", "redelijk", "heel"), for a quiz with `certainty: true`."""
-    if not quiz.certainty:
-        return None
-    value = form.get("certainty")
-    if not value:
-        raise AnswerError("Kies hoe zeker je bent.")
-    if value not in CERTAINTY:
-        raise TamperedAnswer("Dit antwoord hoort niet bij deze vraag.")
-    return value
 
 
 def parse_number(value: str) -> float | None:
@@ -159,7 +77,7 @@ def parse_number(value: str) -> float | None:
 
 
 def score(question: Question, response) -> bool:
-    """Is this response right? Responses come from `parse_response` (or the database)."""
+    """Is this response right? Responses come from `forms.AnswerForm.response` (or the database)."""
     if question.type == "single":
         return any(o.index == response and o.correct for o in question.options)
     if question.type == "multiple":

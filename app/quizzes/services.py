@@ -16,7 +16,7 @@ from app.models import QuizAnswer, QuizAttempt
 from app.models.core import utcnow
 from app.quizzes.loader import Question, Quiz
 from app.quizzes.review import SLOW_SECONDS, rating_for, record_review
-from app.quizzes.scoring import Feedback, TamperedAnswer, feedback_for, parse_certainty, parse_response, score
+from app.quizzes.scoring import Feedback, TamperedAnswer, feedback_for, score
 
 
 def start_attempt(user, quiz: Quiz) -> QuizAttempt:
@@ -67,15 +67,16 @@ class AnswerResult:
     hint: str | None = None         # a wrong try of a question with hints: show this, then try again
 
 
-def answer_question(user, quiz: Quiz, attempt: QuizAttempt, question_id: str, form, *,
-                    changed: bool = False, now: datetime | None = None,
+def answer_question(user, quiz: Quiz, attempt: QuizAttempt, question_id: str, response, *,
+                    certainty: str | None = None, changed: bool = False, now: datetime | None = None,
                     today: date | None = None) -> AnswerResult:
     """Store a try at a question; once it is settled, update its review card and maybe finish.
 
     Without hints the first answer settles the question. With hints a wrong try returns the next
     hint (never the right answer) and waits for another try; a right try, or a wrong one after the
     last hint, settles it. An answer to a settled question stores nothing and returns the stored
-    one (replay=True).
+    one (replay=True). `response` and `certainty` come from `forms.AnswerForm` (already validated);
+    the certainty is kept from the first try only.
     """
     now = now or utcnow()
     question = quiz.question(question_id or "")
@@ -86,10 +87,8 @@ def answer_question(user, quiz: Quiz, attempt: QuizAttempt, question_id: str, fo
         return AnswerResult(existing, feedback_for(question, existing.response, attempt.seed), replay=True)
     if attempt.finished_at is not None:
         raise TamperedAnswer("Deze oefentoets is al afgerond.")
-    response = parse_response(question, form)
     correct = score(question, response)
-    if existing is None:
-        certainty = parse_certainty(quiz, form)   # asked once, with the first try
+    if existing is None:   # certainty is asked once, with the first try
         answer = QuizAnswer(attempt_id=attempt.id, question_id=question.id, response=response,
                             correct=correct, answered_at=now, tries=1, first_correct=correct,
                             certainty=certainty, settled=correct or not question.hints)

@@ -4,7 +4,6 @@ from datetime import datetime
 
 import pytest
 from fsrs import Rating
-from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.models import QuizAnswer, ReviewCard
@@ -12,6 +11,7 @@ from app.quizzes import loader, review, services, statistics
 from app.quizzes.scoring import AnswerError
 from tests import factories
 from tests.conftest import HTMX
+from tests.quizzes import helpers
 from tests.quizzes.conftest import DATA
 
 NOW = datetime(2026, 3, 2, 9, 0)
@@ -24,7 +24,7 @@ def quiz(quiz_dir):
 
 
 def answer(user, quiz, attempt, qid, **values):
-    return services.answer_question(user, quiz, attempt, qid, MultiDict(values), now=NOW, today=NOW.date())
+    return helpers.answer(user, quiz, attempt, qid, now=NOW, **values)
 
 
 def card_rating_due(user, qid):

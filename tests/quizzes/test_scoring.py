@@ -3,7 +3,7 @@
 import pytest
 
 from app.quizzes import scoring
-from tests.quizzes.helpers import form, quiz  # noqa: F401
+from tests.quizzes.helpers import quiz, read  # noqa: F401
 
 
 # ---------------------------------------------------------------- scoring of every type
@@ -25,7 +25,7 @@ from tests.quizzes.helpers import form, quiz  # noqa: F401
 ])
 def test_scoring_of_every_type(quiz, qid, values, right):
     question = quiz.question(qid)
-    assert scoring.score(question, scoring.parse_response(question, form(**values))) is right
+    assert scoring.score(question, read(question, values)[0]) is right
 
 
 @pytest.mark.parametrize("qid,values,tampered,message", [
@@ -42,7 +42,7 @@ def test_scoring_of_every_type(quiz, qid, values, right):
 ])
 def test_bad_answers_are_refused_with_a_dutch_message(quiz, qid, values, tampered, message):
     with pytest.raises(scoring.AnswerError) as info:
-        scoring.parse_response(quiz.question(qid), form(**values))
+        read(quiz.question(qid), values)
     assert message in str(info.value)
     assert isinstance(info.value, scoring.TamperedAnswer) is tampered
 

@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 from app.quizzes import loader, scoring, services, statistics
 from tests import factories
 from tests.quizzes.conftest import DATA
+from tests.quizzes.helpers import read
 
 
 @pytest.fixture
@@ -39,31 +40,31 @@ def test_bad_match_and_text_questions_are_named(tmp_path, body, message):
 ])
 def test_text_answers_ignore_case_accents_and_spaces(quiz, typed, right):
     w1 = quiz.question("w1")
-    assert scoring.score(w1, scoring.parse_response(w1, MultiDict({"answer": typed}))) is right
+    assert scoring.score(w1, read(w1, MultiDict({"answer": typed}))[0]) is right
 
 
 def test_match_scoring_and_feedback_per_pair(quiz):
     k1 = quiz.question("k1")
-    right = scoring.parse_response(k1, MultiDict({"match-0": "0", "match-1": "1", "match-2": "2"}))
+    right = read(k1, MultiDict({"match-0": "0", "match-1": "1", "match-2": "2"}))[0]
     assert scoring.score(k1, right)
-    wrong = scoring.parse_response(k1, MultiDict({"match-0": "0", "match-1": "2", "match-2": "1"}))
+    wrong = read(k1, MultiDict({"match-0": "0", "match-1": "2", "match-2": "1"}))[0]
     feedback = scoring.feedback_for(k1, wrong, seed=1)
     assert not feedback.correct and feedback.message == "Kijk nog eens naar de GRIP-tabel."
     assert [(p.left, p.chosen, p.correct) for p in feedback.pairs] == [
         ("GRIP 1", "CoPI", True), ("GRIP 2", "RBT", False), ("GRIP 4", "ROT", False)]
     with pytest.raises(scoring.AnswerError, match="Kies bij elk onderdeel"):
-        scoring.parse_response(k1, MultiDict({"match-0": "0"}))
+        read(k1, MultiDict({"match-0": "0"}))[0]
     with pytest.raises(scoring.TamperedAnswer):
-        scoring.parse_response(k1, MultiDict({"match-0": "0", "match-1": "7", "match-2": "1"}))
+        read(k1, MultiDict({"match-0": "0", "match-1": "7", "match-2": "1"}))[0]
 
 
 def test_statistics_for_the_new_types(app, quiz):
     for typed in ("CoPI-net", "copi-net", "CoPI-net ", "copi-nét", "COPI-NET", "LCMS", "Twente"):
         person = factories.user()
         attempt = services.start_attempt(person, quiz)
-        services.answer_question(person, quiz, attempt, "k1", MultiDict({"match-0": "1", "match-1": "0", "match-2": "2"}))
+        services.answer_question(person, quiz, attempt, "k1", [1, 0, 2])
         for _ in range(2 if typed != "LCMS" else 1):   # w1 has one hint: two tries
-            services.answer_question(person, quiz, attempt, "w1", MultiDict({"answer": typed}))
+            services.answer_question(person, quiz, attempt, "w1", typed.strip())
     k1, w1 = statistics.item_statistics("typen-nieuw")
     assert k1.shown and k1.first_try_correct == 0 and k1.most_chosen_wrong in ("GRIP 1 → ROT", "GRIP 2 → CoPI")
     assert w1.first_try_correct == pytest.approx(1 / 7) and w1.mean_tries == pytest.approx(13 / 7)
