@@ -17,6 +17,7 @@ from app.activities.registration import registration_of, seat_for, take_seat, wa
 from app.allocation import solve
 from app.auth import access
 from app.extensions import db
+from app.norms.rules import noun
 from app.models import Activity, Registration, RegistrationRound, RoundPreference, User
 
 MAX_SEATS_CHOICES = range(1, 11)
@@ -44,9 +45,38 @@ def round_candidates(user: User, rnd: RegistrationRound, now: datetime | None = 
             and access.allowed(user, a, now=now) and not a.unannounced and seat_for(user, a) is not None]
 
 
-def max_seats(user: User, rnd: RegistrationRound) -> int:
+def norm_need(ranked_kinds: list[str], deficit: dict[str, int]) -> int:
+    """How many of the ranked activities the person's norms still need: per kind the deficit, but no
+    more than they ranked of that kind."""
+    counts = Counter(ranked_kinds)
+    return sum(min(n, deficit.get(kind, 0)) for kind, n in counts.items())
+
+
+def default_limit(ranked_kinds: list[str], deficit: dict[str, int]) -> int:
+    """The limit when the person chose none: what the norms need, at least 1, at most what they ranked
+    (a rule of the region)."""
+    return max(1, min(len(ranked_kinds), norm_need(ranked_kinds, deficit)))
+
+
+def _round_year(rnd: RegistrationRound) -> int:
+    return min((a.starts_at.year for a in rnd.activities if a.cancelled_at is None),
+               default=rnd.closes_at.year)
+
+
+def limit_choice(user: User, rnd: RegistrationRound) -> dict:
+    """The person's limit for the round: chosen (saved) or the default from the norms, with the need."""
+    kinds = [r.activity.kind for r in ranking(user, rnd)]
+    deficit = deficits_for([user.id], _round_year(rnd)).get(user.id, {})
     pref = db.session.scalar(db.select(RoundPreference).filter_by(round_id=rnd.id, user_id=user.id))
-    return pref.max_seats if pref else 1
+    need = norm_need(kinds, deficit)
+    value = pref.max_seats if pref else default_limit(kinds, deficit)
+    needs = [f"{deficit[k]} {noun(k, deficit[k])}" for k in dict.fromkeys(kinds) if deficit.get(k)]
+    return {"value": value, "chosen": pref is not None, "need": need, "ranked": len(kinds),
+            "needs": " en ".join(", ".join(needs).rsplit(", ", 1)) if needs else ""}
+
+
+def max_seats(user: User, rnd: RegistrationRound) -> int:
+    return limit_choice(user, rnd)["value"]
 
 
 def _require_open(rnd: RegistrationRound, now) -> None:
@@ -151,7 +181,7 @@ def build_instance(rnd: RegistrationRound) -> dict:
     by_user: dict[int, list[Registration]] = {}
     for reg in regs:
         by_user.setdefault(reg.user_id, []).append(reg)
-    year = min((a.starts_at.year for a in activities), default=rnd.closes_at.year)
+    year = _round_year(rnd)
     deficits = deficits_for(list(by_user), year)
     limits = dict(db.session.execute(db.select(RoundPreference.user_id, RoundPreference.max_seats)
                                      .where(RoundPreference.round_id == rnd.id)).all())
@@ -163,7 +193,8 @@ def build_instance(rnd: RegistrationRound) -> dict:
         counts = Counter(functions.get(r.function_id) for r in rows if r.function_id in functions)
         function = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if counts else \
             (user.function_codes[0] if user.function_codes else "-")
-        people.append({"id": person_key(user_id), "function": function, "limit": limits.get(user_id, 1),
+        limit = limits.get(user_id) or default_limit([r.activity.kind for r in rows], deficits.get(user_id, {}))
+        people.append({"id": person_key(user_id), "function": function, "limit": limit,
                        "deficit": deficits.get(user_id, {}),
                        "plan_competencies": plan_levels(user, year),
                        "requests": [activity_key(r.activity_id) for r in rows]})
@@ -359,7 +390,8 @@ def explain_priority(entry: dict, activity: Activity | None, kind: str, competen
 
 
 def explain_entry(entry: dict, titles: dict[str, str], activity: Activity | None = None,
-                  kind: str = "deze soort activiteit", competencies: dict[str, str] | None = None) -> str:
+                  kind: str = "deze soort activiteit", competencies: dict[str, str] | None = None,
+                  limit: int | None = None) -> str:
     reason = entry.get("reason", "priority")
     if reason == "no_seats_for_function":
         return "Deze activiteit had geen plaatsen voor jouw functie."
@@ -367,8 +399,17 @@ def explain_entry(entry: dict, titles: dict[str, str], activity: Activity | None
         other = titles.get(entry.get("clashes_with"), "een andere activiteit")
         return f"Op die dag kreeg je al een plaats bij {other} (hoger op je ranglijst)."
     if reason == "limit":
+        if limit:
+            return (f"Je koos hoogstens {limit} en kreeg {'die' if limit == 1 else 'ze'} al hoger op je "
+                    "ranglijst.")
         return "Je had al zoveel plaatsen als je wilde."
     return explain_priority(entry, activity, kind, competencies or {})
+
+
+def frozen_limit(user: User, rnd: RegistrationRound) -> int | None:
+    """The limit the allocation used for the person (from the frozen instance)."""
+    instance = json.loads(rnd.instance_json) if rnd.instance_json else {"people": []}
+    return next((p.get("limit") for p in instance["people"] if p["id"] == person_key(user.id)), None)
 
 
 def outcome_for(user: User, rnd: RegistrationRound) -> list[dict]:
@@ -384,12 +425,13 @@ def outcome_for(user: User, rnd: RegistrationRound) -> list[dict]:
     got = {a["activity"] for a in result["assignments"] if a["person"] == key}
     titles = {activity_key(a.id): a.title for a in rnd.activities}
     kinds, competencies = kind_names(rnd.region_id), competency_names(rnd.region_id)
+    limit = frozen_limit(user, rnd)
     rows = []
     for reg in regs:
         ref = activity_key(reg.activity_id)
         entry = explanations.get(ref)
         why = entry and explain_entry(entry, titles, reg.activity,
-                                      kinds.get(reg.activity.kind, reg.activity.kind), competencies)
+                                      kinds.get(reg.activity.kind, reg.activity.kind), competencies, limit)
         rows.append({"registration": reg, "activity": reg.activity, "granted": ref in got, "why": why,
                      "waitlist_position": entry.get("waitlist_position") if entry else None,
                      "current_rank": waitlist_rank(reg)})

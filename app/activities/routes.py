@@ -163,10 +163,11 @@ def _round_context(rnd, message=None):
     if ctx["state"] == "open":
         ctx.update(ranking=rounds.ranking(current_user, rnd),
                    candidates=rounds.round_candidates(current_user, rnd),
-                   max_seats=rounds.max_seats(current_user, rnd),
+                   limit=rounds.limit_choice(current_user, rnd),
                    max_choices=rounds.MAX_SEATS_CHOICES)
     if ctx["state"] == "allocated":
         ctx["outcome"] = rounds.outcome_for(current_user, rnd)
+        ctx["outcome_limit"] = rounds.frozen_limit(current_user, rnd)
     if base.is_coordinator(current_user):
         ctx["people_count"] = len({r.user_id for a in rnd.activities for r in _round_regs(a)})
         ctx["overview"] = rounds.allocation_overview(rnd)
@@ -210,7 +211,10 @@ def ranking_action(round_id, action):
         return render("activities/round.html", "activities/_ranking.html", status=status,
                       **_round_context(rnd, message))
     flash(message, category)
-    return _back(url_for("activities.round_page", round_id=rnd.id))
+    # Without JavaScript the page reloads: land on the moved item (or the form used), not at the top.
+    anchor = {"up": f"rang-{activity_id}", "down": f"rang-{activity_id}", "limit": "max-seats",
+              "remove": "ranking-heading", "add": "ranking-heading"}[action]
+    return redirect(url_for("activities.round_page", round_id=rnd.id, _anchor=anchor))
 
 
 @bp.route("/activities/rounds/<int:round_id>/run", methods=["POST"])

@@ -551,3 +551,49 @@ def test_attendance_adds_a_walk_in(client, coordinator, clock):
     assert db.session.scalar(db.select(AuditLog).filter_by(action="attendance_walk_in"))
     bad = client.post(f"/activities/{activity.id}/attendance/walk-in", data={"person": "x"}, follow_redirects=True)
     assert "Kies iemand met een crisisfunctie uit je regio." in text(bad)
+
+
+def test_limit_defaults_to_what_the_norms_need_and_moves_keep_the_place(client, person, needs):
+    rnd = make_round()
+    acts = [make_activity(f"Oefening {c}", rnd=rnd, starts_at=NOW + timedelta(days=30 + i))
+            for i, c in enumerate("ABC")]
+    needs.deficit[person.id] = {"multi_exercise": 2}
+    base = f"/activities/rounds/{rnd.id}/ranking"
+    page = text(client.get(f"/activities/rounds/{rnd.id}"))
+    assert 'value="1" selected' in page                       # nothing ranked yet: at least 1
+    for a in acts:
+        client.post(f"{base}/add", data={"activity_id": a.id})
+    page = text(client.get(f"/activities/rounds/{rnd.id}"))
+    assert 'value="2" selected' in page                       # ranked 3, the norm needs 2
+    assert "Voorgesteld: 2." in page and "nog 2 oefeningen nodig" in page
+    ranking = page[page.index('<ol class="ranking"'):page.index("</ol>")]
+    assert [ranking.index(f'<span class="visually-hidden">Plaats </span>{n}</span>') for n in (1, 2, 3)] \
+        == sorted(ranking.index(f'<span class="visually-hidden">Plaats </span>{n}</span>') for n in (1, 2, 3))
+    moved = client.post(f"{base}/down", data={"activity_id": acts[0].id})
+    assert moved.status_code == 302 and moved.headers["Location"].endswith(f"#rang-{acts[0].id}")
+    assert f'id="rang-{acts[0].id}"' in text(client.get(moved.headers["Location"]))
+    limited = client.post(f"{base}/limit", data={"max_seats": "3"})
+    assert limited.headers["Location"].endswith("#max-seats")
+    assert "Je koos hoogstens 3." in text(client.get(f"/activities/rounds/{rnd.id}"))
+
+
+def test_limit_default_never_above_what_was_ranked(client, person, needs):
+    rnd = make_round()
+    a = make_activity("Oefening A", rnd=rnd)
+    needs.deficit[person.id] = {"multi_exercise": 4}
+    client.post(f"/activities/rounds/{rnd.id}/ranking/add", data={"activity_id": a.id})
+    assert 'value="1" selected' in text(client.get(f"/activities/rounds/{rnd.id}"))
+
+
+def test_outcome_says_the_chosen_limit(client, person, needs):
+    from app.activities import rounds
+    rnd = make_round()
+    acts = [make_activity(f"Oefening {c}", rnd=rnd, starts_at=NOW + timedelta(days=30 + i))
+            for i, c in enumerate("ABC")]
+    needs.deficit[person.id] = {"multi_exercise": 2}
+    for a in acts:
+        rounds.add_to_ranking(person, rnd, a, NOW)
+    rounds.run_allocation(rnd, None, NOW)
+    page = text(client.get(f"/activities/rounds/{rnd.id}"))
+    assert "Je koos hoogstens 2 activiteiten; je kreeg er 2." in page
+    assert "Je koos hoogstens 2 en kreeg ze al hoger op je ranglijst; je staat op de wachtlijst" in page

@@ -174,10 +174,20 @@ def _round_with_requests():
     return rnd, a, b, people
 
 
+def test_limit_without_choice_is_what_the_norm_needs(app, needs):
+    rnd, a, b, (p0, p1, p2) = _round_with_requests()
+    needs.deficit[p2.id] = {"multi_exercise": 2}
+    rounds.run_allocation(rnd, None, NOW + timedelta(days=11))
+    limits = {p["id"]: p["limit"] for p in json.loads(rnd.instance_json)["people"]}
+    assert limits == {rounds.person_key(p0.id): 1, rounds.person_key(p1.id): 1, rounds.person_key(p2.id): 2}
+    assert statuses(a)[p2.id] == "assigned" and statuses(b)[p2.id] == "assigned"
+
+
 def test_allocation_from_database_gives_priority_to_deficit_then_competency(app, needs):
     rnd, a, b, (p0, p1, p2) = _round_with_requests()
     needs.deficit[p2.id] = {"multi_exercise": 2}
     needs.plan[p1.id] = ["leiderschap"]
+    rounds.set_max_seats(p2, rnd, 1, NOW)     # chosen; without it p2's norm would ask for both
     result = rounds.run_allocation(rnd, None, NOW + timedelta(days=11))
     assert statuses(a) == {p2.id: "assigned", p0.id: "waitlisted", p1.id: "waitlisted"}
     # B has no competency: between p0 and p1 the published lottery decides (p2 holds A, limit 1).

@@ -66,7 +66,7 @@ def test_rank_without_javascript(browser, live_server, live_app):
     with live_app.app_context():
         taken = set(db.session.scalars(db.select(User.email).join(Registration, Registration.user_id == User.id)
                                        .where(Registration.status == "requested")).all())
-    email, round_id, (first, _second), _b, _t = _person_and_round(live_app, taken)
+    email, round_id, (first, second), _b, _t = _person_and_round(live_app, taken)
     context = browser.new_context(viewport=PHONE, locale="nl-NL", base_url=live_server, java_script_enabled=False)
     page = context.new_page()
     page.goto("/login")
@@ -77,6 +77,16 @@ def test_rank_without_javascript(browser, live_server, live_app):
     _button(page, "Toevoegen", first).click()
     expect(page.locator(".flash")).to_contain_text(f"{first} staat nu op plaats 1")
     expect(page.locator("ol.ranking")).to_contain_text(first)
+    _button(page, "Toevoegen", second).click()
+    _button(page, "Omlaag", first).click()
+    # The reload lands on the moved item, now at position 2, not at the top of the page.
+    assert re.search(r"#rang-\d+$", page.url)
+    moved = page.locator("ol.ranking li").nth(1)
+    expect(moved).to_contain_text(first)
+    expect(moved.locator(".rank-pos")).to_have_text("Plaats 2")
+    assert page.evaluate("window.scrollY") > 0
+    expect(page.get_by_label("Hoeveel activiteiten wil je hoogstens?")).to_be_visible()
+    _button(page, "Weghalen", second).click()
     _button(page, "Weghalen", first).click()
     expect(page.locator(".flash")).to_contain_text("van je ranglijst gehaald")
     context.close()

@@ -95,3 +95,17 @@ def test_account_page_links_to_the_calendar_feed(app, client, auth):
     auth.login("ol@example.nl")
     page = client.get("/account").get_data(as_text=True)
     assert 'href="/activities/calendar"' in page and "Wachtwoord wijzigen" in page
+
+
+def test_start_page_briefing_deadline_says_the_briefing_counts_toward_the_norm(app, client, auth):
+    from datetime import timedelta
+
+    from app.portfolio.services import record_entry
+    factories.norm("OL", "ops_briefing", year=date.today().year, period="every_weeks", count_=1, weeks=5)
+    person = factories.user(email="ol@example.nl")
+    record_entry(person.id, "briefing", date.today() - timedelta(days=10), "Briefing", activity_kind="ops_briefing",
+                 source="test", source_ref="b1")
+    auth.login("ol@example.nl")
+    page = client.get("/").get_data(as_text=True)
+    card = page[page.index('id="section-norms"'):]
+    assert "Volgende uiterlijk" in card and "elke briefing die je bijwoont telt voor je norm" in card
