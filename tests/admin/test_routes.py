@@ -149,6 +149,7 @@ def test_admin_bad_since_gives_422_and_stores_nothing(app, client, admin, value,
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and message in page and 'aria-invalid="true"' in page
     assert f'value="{value}"' in page                             # what was typed stays in the field
+    assert f'/admin/users/{person.id}/since#sinds"' in page          # the answer opens at the error, no JS
     db.session.refresh(person)
     assert person.function_rows[0].since is None
     assert db.session.scalar(db.select(AuditLog).filter_by(action="since_changed")) is None
