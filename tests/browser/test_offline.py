@@ -76,7 +76,7 @@ def test_week_module_and_review_questions_work_offline_and_the_answers_are_sent_
     module_url = next(u for u in urls if u.startswith("/learn/"))
     questions = [f"/quizzes/review/{card_id}" for card_id in reader["card_ids"]]
     assert "/quizzes/review" in urls and all(q in urls for q in questions)
-    phone.wait_for_selector("html[data-offline-ready='4']", state="attached", timeout=15000)
+    phone.wait_for_selector(f"html[data-offline-ready='{len(urls)}']", state="attached", timeout=15000)
     module_title = phone.locator("#section-briefing_module .card-module a").inner_text()
 
     phone.context.set_offline(True)

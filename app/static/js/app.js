@@ -126,6 +126,32 @@
     }
   });
 
+  // Order questions: with JavaScript the ↑/↓ buttons move the step on the page itself (no round trip,
+  // so it also works offline, where a move posted to the server would be queued as the answer).
+  // Without JavaScript each button is a form post that answers the reordered question.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".quiz-order button[name=move]");
+    if (!button) { return; }
+    event.preventDefault();
+    event.stopPropagation();
+    var item = button.closest("li"), list = item.parentNode, up = button.value.indexOf("up-") === 0;
+    var sibling = up ? item.previousElementSibling : item.nextElementSibling;
+    if (!sibling) { return; }
+    list.insertBefore(item, up ? sibling : sibling.nextElementSibling);
+    var items = Array.prototype.slice.call(list.children), order = [];
+    items.forEach(function (li, i) {
+      order.push(li.id.replace("order-", ""));
+      li.querySelector(".quiz-order-place").textContent = (i + 1) + ".";
+      li.querySelector("button[value^='up-']").disabled = i === 0;
+      li.querySelector("button[value^='down-']").disabled = i === items.length - 1;
+    });
+    list.closest("form").querySelector("input[name=order]").value = order.join(",");
+    var focus = button.disabled ? item.querySelector("button:not([disabled])") : button;
+    if (focus) { focus.focus(); }
+    document.getElementById("status").textContent = item.querySelector(".quiz-order-text").textContent +
+      ": nu op plaats " + (items.indexOf(item) + 1) + " van " + items.length + ".";
+  }, true);
+
   // Offline reading (PWA): the service worker keeps the app shell, and the pages the start page
   // names (this week's module, due review questions); answers given offline are sent once online.
   if ("serviceWorker" in navigator && window.isSecureContext) {
