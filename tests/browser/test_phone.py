@@ -155,3 +155,18 @@ def test_portfolio_texts_survive_each_other_and_leaving_warns(phone, live_app):
     expect(phone.get_by_label("Wat wil ik hier leren?", exact=True)).to_have_value("Sneller samenvatten")
     expect(phone.get_by_label("Wat ging goed?")).to_have_value("Rustig gebleven")
     assert phone.js_errors == []
+
+
+def test_stacked_card_tables_are_still_announced_as_tables(phone):
+    """Below 48rem a table is shown as cards (display: block); its rows and cells keep their roles,
+    so a screen reader still reads 'Oordeel' as the column of each function's card."""
+    phone.login("coordinator@demo.paraat.nl")
+    phone.goto("/monitor")
+    table = phone.locator("table.stack-cards").first
+    expect(table).to_have_attribute("role", "table")
+    assert table.evaluate("t => getComputedStyle(t).display") == "block"  # cards, not a table, on screen
+    assert table.get_by_role("columnheader").count() >= 2
+    first_row = table.locator("tbody > tr").first
+    expect(first_row).to_have_attribute("role", "row")
+    assert first_row.get_by_role("cell").count() + first_row.get_by_role("rowheader").count() == \
+        table.get_by_role("columnheader").count()

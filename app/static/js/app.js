@@ -126,6 +126,21 @@
     }
   });
 
+  // Stacked-card tables (display: block below 48rem): some screen readers stop announcing a table
+  // whose display changed, so state the table roles explicitly (Adrian Roselli's "AddTableARIA").
+  var tableRoles = function (root) {
+    root.querySelectorAll("table.stack-cards").forEach(function (table) {
+      table.setAttribute("role", "table");
+      table.querySelectorAll(":scope > thead, :scope > tbody").forEach(function (g) { g.setAttribute("role", "rowgroup"); });
+      table.querySelectorAll(":scope > thead > tr, :scope > tbody > tr").forEach(function (r) { r.setAttribute("role", "row"); });
+      table.querySelectorAll(":scope > thead > tr > th").forEach(function (c) { c.setAttribute("role", "columnheader"); });
+      table.querySelectorAll(":scope > tbody > tr > th").forEach(function (c) { c.setAttribute("role", "rowheader"); });
+      table.querySelectorAll(":scope > tbody > tr > td").forEach(function (c) { c.setAttribute("role", "cell"); });
+    });
+  };
+  tableRoles(document);
+  document.addEventListener("htmx:afterSettle", function () { tableRoles(document); });
+
   // Order questions: with JavaScript the ↑/↓ buttons move the step on the page itself (no round trip,
   // so it also works offline, where a move posted to the server would be queued as the answer).
   // Without JavaScript each button is a form post that answers the reordered question.
