@@ -10,12 +10,13 @@ from datetime import datetime, timedelta
 
 from app.activities.base import local_now
 from app.extensions import db
-from app.models import Activity, OutboxMessage, Registration, RegistrationRound, User
+from app.models import Activity, OutboxMessage, PeerObservation, Registration, RegistrationRound, User
 from app.models.core import utcnow
 from app.plan import services as plans
 
 ATTENDANCE_DAYS = 60   # activities that ended this many days ago or less still ask for attendance
 MAIL_DAYS = 14         # failed mails of the last two weeks
+OBSERVATION_DAYS = 14  # an observation still open this long after the activity needs a nudge
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,16 @@ def inbox(user: User, now: datetime | None = None) -> list[Task]:
                              f"{_plural(n, 'is', 'zijn')} verlopen zonder antwoord; de volgende geplande taak geeft "
                              f"{_plural(n, 'haar', 'ze')} door aan de wachtlijst",
                           "activities.detail", (("activity_id", activity.id),)))
+
+    # Only a count: what the observer writes is between the two functionaries (region's own rule).
+    stale = db.session.scalar(db.select(db.func.count(PeerObservation.id)).join(
+        User, User.id == PeerObservation.observed_id).where(
+        User.region_id == region, PeerObservation.status == "invited",
+        PeerObservation.occurred_on <= (now - timedelta(days=OBSERVATION_DAYS)).date()))
+    if stale:
+        tasks.append(Task(stale, f"{stale} {_plural(stale, 'observatie', 'observaties')} (vakman herkent vakman) "
+                                 f"{_plural(stale, 'is', 'zijn')} meer dan {OBSERVATION_DAYS} dagen na de activiteit "
+                                 "nog niet ingevuld; herinner de waarnemers, bijvoorbeeld in het teamoverleg"))
 
     failed = db.session.scalar(db.select(db.func.count(OutboxMessage.id)).join(
         User, User.id == OutboxMessage.user_id).where(

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from app.activities import registration
 from app.extensions import db
-from app.models import OutboxMessage, Registration
+from app.models import OutboxMessage, PeerObservation, Registration
 from app.models.core import utcnow
 from app.monitor.inbox import inbox
 from app.plan import services as plans
@@ -24,12 +24,17 @@ def test_inbox_lists_what_waits_for_the_coordinator(app):
                                 offer_expires_at=NOW - timedelta(hours=1)))
     db.session.add(OutboxMessage(to="x@example.nl", subject="s", body="b", user_id=person.id, error="refused",
                                 failed_at=utcnow()))
+    observer = factories.user(email="obs@example.nl", functions=("OL",))
+    for days, status in ((20, "invited"), (3, "invited"), (30, "done")):  # only the first one waits too long
+        db.session.add(PeerObservation(observed_id=person.id, observer_id=observer.id, title="Multi",
+                                       occurred_on=(NOW - timedelta(days=days)).date(), status=status))
     db.session.commit()
     texts = [t.text for t in inbox(coordinator, NOW)]
     assert texts[0] == "1 voorstel voor een competentie buiten de lijst wacht op je besluit"
     assert "Inschrijfronde Najaar is gesloten; de plaatsen zijn nog niet verdeeld" in texts
     assert "Aanwezigheid vastleggen: Multi Hoogwater (1 persoon nog zonder registratie)" in texts
     assert any(t.startswith("1 plaatsaanbieding voor Briefing 48 is verlopen") for t in texts)
+    assert any(t.startswith("1 observatie (vakman herkent vakman) is meer dan 14 dagen") for t in texts)
     assert any(t.startswith("1 bericht kon de afgelopen 14 dagen niet worden verstuurd") for t in texts)
     # Another region's coordinator sees none of it.
     other = factories.user(email="co2@example.nl", roles=("coordinator",), functions=(),
