@@ -39,9 +39,9 @@ def index():
                   invitations=[o for o in services.observations_to_give(current_user) if o.status == "invited"])
 
 
-def _new_context(values=None, error=None):
+def _new_context(values=None, errors=None):
     today = date.today()
-    return {"values": values or {}, "error": error, "nonce": secrets.token_urlsafe(16),
+    return {"values": values or {}, "errors": errors or {}, "nonce": secrets.token_urlsafe(16),
             "manual_kinds": [(k, services.KIND_LABELS[k]) for k in services.MANUAL_KINDS],
             "exercise_kinds": [(k, ACTIVITY_KINDS.get(k, k)) for k in services.EXERCISE_KINDS],
             "grip_levels": GRIP_LEVELS, "competencies": plans.region_competencies(current_user.region_id),
@@ -59,10 +59,10 @@ def new():
                                             "incident_type", "role", "grip_level", "nonce")}
     values["competencies"], values["goals"] = form.getlist("competencies"), form.getlist("goals")
     try:
-        try:
-            occurred_on = date.fromisoformat(values["occurred_on"])
-        except ValueError:
-            raise services.PortfolioError("Vul een geldige datum in.") from None
+        occurred_on = date.fromisoformat(values["occurred_on"])
+    except ValueError:
+        occurred_on = None
+    try:
         entry, created = services.add_manual_entry(
             current_user, values["kind"], occurred_on, values["title"], nonce=values["nonce"],
             activity_kind=values["activity_kind"] or None, notes=values["notes"],
@@ -70,7 +70,7 @@ def new():
             competency_codes=values["competencies"], goal_ids=values["goals"])
     except services.PortfolioError as exc:
         db.session.rollback()
-        context = _new_context(values, str(exc))
+        context = _new_context(values, exc.errors)
         context["nonce"] = values["nonce"] or context["nonce"]
         return render("portfolio/new.html", "portfolio/_new_form.html", status=422, **context)
     flash("Toegevoegd aan je portfolio." if created else "Dit stond al in je portfolio; het is één keer opgeslagen.",

@@ -72,7 +72,12 @@ ATTENDED_KINDS = ("activity", "deployment", "briefing", "knowledge_day")
 
 
 class PortfolioError(ValueError):
-    """A rule was broken; the message is Dutch and shown to the user."""
+    """A rule was broken; the message is Dutch and shown to the user. ``errors`` maps each field
+    name to its message when a form broke several rules at once ("" for the form as a whole)."""
+
+    def __init__(self, message: str, errors: dict[str, str] | None = None):
+        super().__init__(message)
+        self.errors = errors or {"": message}
 
 
 def list_entries(user: User, kind: str | None = None, year: int | None = None) -> list[PortfolioEntry]:
@@ -93,26 +98,33 @@ def add_manual_entry(user: User, kind: str, occurred_on: date, title: str, *, no
     Returns (entry, created).
     """
     today = today or date.today()
-    if kind not in MANUAL_KINDS:
-        raise PortfolioError("Kies wat voor bewijs je toevoegt.")
     title = (title or "").strip()
-    if not title or len(title) > 200:
-        raise PortfolioError("Geef een omschrijving van hoogstens 200 tekens.")
-    if occurred_on is None or occurred_on > today:
-        raise PortfolioError("De datum kan niet in de toekomst liggen.")
-    if occurred_on.year < 2000:
-        raise PortfolioError("Vul een datum na 2000 in.")
-    if grip_level and grip_level not in GRIP_LEVELS:
-        raise PortfolioError("Kies GRIP 1 tot en met 5 of GRIP Rijk.")
+    errors = {}
+    if kind not in MANUAL_KINDS:
+        errors["kind"] = "Kies wat voor bewijs je toevoegt."
+    if not title:
+        errors["title"] = "Vul een omschrijving in."
+    elif len(title) > 200:
+        errors["title"] = "Houd de omschrijving op hoogstens 200 tekens."
+    if occurred_on is None:
+        errors["occurred_on"] = "Vul een geldige datum in."
+    elif occurred_on > today:
+        errors["occurred_on"] = "De datum kan niet in de toekomst liggen."
+    elif occurred_on.year < 2000:
+        errors["occurred_on"] = "Vul een datum na 2000 in."
     if kind == "activity":
         if activity_kind not in EXERCISE_KINDS:
-            raise PortfolioError("Kies wat voor oefening of training het was.")
+            errors["activity_kind"] = "Kies wat voor oefening of training het was."
     else:
         activity_kind = DEFAULT_ACTIVITY_KIND.get(kind)
+    if grip_level and grip_level not in GRIP_LEVELS:
+        errors["grip_level"] = "Kies GRIP 1 tot en met 5 of GRIP Rijk."
     if notes and len(notes) > TEXT_MAX:
-        raise PortfolioError(f"Houd de toelichting onder {TEXT_MAX} tekens.")
+        errors["notes"] = f"Houd de toelichting onder {TEXT_MAX} tekens."
     if not nonce or len(nonce) > 64:
-        raise PortfolioError("Het formulier was niet compleet. Laad de pagina opnieuw.")
+        errors[""] = "Het formulier was niet compleet. Laad de pagina opnieuw."
+    if errors:
+        raise PortfolioError(next(iter(errors.values())), errors=errors)
     competencies = _competencies(user, competency_codes)
     goals = _goals(user, goal_ids)
     existing = db.session.scalar(db.select(PortfolioEntry).filter_by(user_id=user.id, source="manual",

@@ -170,3 +170,23 @@ def test_stacked_card_tables_are_still_announced_as_tables(phone):
     expect(first_row).to_have_attribute("role", "row")
     assert first_row.get_by_role("cell").count() + first_row.get_by_role("rowheader").count() == \
         table.get_by_role("columnheader").count()
+
+
+def test_portfolio_new_entry_errors_summarised_focused_and_marked(phone, tmp_path):
+    """Several errors at once: one summary (focused after the swap) linking to each marked field."""
+    phone.login(ACCOUNTS["functionary"])
+    phone.goto("/portfolio/new")
+    phone.get_by_label("Omschrijving").fill("   ")  # passes the browser's `required`, not the server
+    phone.get_by_label("Toelichting (optioneel)").fill("Getypt en bewaard")
+    phone.get_by_role("button", name="Toevoegen").click()
+    summary = phone.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(["Vul een omschrijving in.",
+                                                       "Kies wat voor oefening of training het was."])
+    expect(phone.get_by_label("Omschrijving")).to_have_attribute("aria-invalid", "true")
+    expect(phone.get_by_label("Omschrijving")).to_have_accessible_description("Vul een omschrijving in.")
+    expect(phone.get_by_label("Toelichting (optioneel)")).to_have_value("Getypt en bewaard")
+    phone.screenshot(path=str(tmp_path / "portfolio-new-error.png"), full_page=True)
+    summary.get_by_role("link", name="Vul een omschrijving in.").click()
+    expect(phone.get_by_label("Omschrijving")).to_be_focused()
+    assert [e for e in phone.js_errors if "status of 422" not in e] == []  # the 422 itself is the answer

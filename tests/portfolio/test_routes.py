@@ -48,6 +48,32 @@ def test_add_entry_by_hand_double_tap_gives_one(client, person):
     assert "één keer opgeslagen" in client.get(second.location).get_data(as_text=True)
 
 
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_add_entry_lists_every_error_once_and_marks_each_field(client, person, headers):
+    import re
+    data = {"kind": "activity", "title": "   ", "occurred_on": "gisteren", "activity_kind": "",
+            "grip_level": "9", "notes": "Mijn getypte toelichting", "nonce": "n1"}
+    response = client.post("/portfolio/new", data=data, headers=headers)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert ("<html" in body) == (not headers)
+    summary = re.search(r'<div class="error-summary"[^>]*data-autofocus[^>]*>(.*?)</div>', body, re.S).group(1)
+    expected = {"title": "Vul een omschrijving in.", "occurred_on": "Vul een geldige datum in.",
+                "activity_kind": "Kies wat voor oefening of training het was.",
+                "grip_level": "Kies GRIP 1 tot en met 5 of GRIP Rijk."}
+    assert summary.count("<li>") == len(expected) and "hoogstens" not in body
+    for field, message in expected.items():
+        assert summary.count(f'<a href="#{field}">{message}</a>') == 1
+        assert body.count(message) == 2  # in the summary and once under the field
+        assert f'<p class="error" id="{field}-error">{message}</p>' in body
+        tag = re.search(rf'<(?:input|select|textarea)[^>]*\bid="{field}"[^>]*>', body).group(0)
+        assert 'aria-invalid="true"' in tag and "-error" in re.search(r'aria-describedby="([^"]*)"', tag).group(1)
+        assert f"{field}-error" in re.search(r'aria-describedby="([^"]*)"', tag).group(1).split()
+    notes = re.search(r'<textarea[^>]*id="notes"[^>]*>', body).group(0)
+    assert "aria-invalid" not in notes and "Mijn getypte toelichting" in body
+    assert db.session.scalar(db.select(db.func.count()).select_from(PortfolioEntry)) == 0
+
+
 def test_add_entry_bad_input_is_422_and_keeps_values(client, person):
     data = {"kind": "deployment", "title": "Brand", "occurred_on": (TODAY + timedelta(days=3)).isoformat(),
             "nonce": "x", "incident_type": "Brand in loods"}
