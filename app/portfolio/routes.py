@@ -111,7 +111,7 @@ def _entry_done(entry, message, anchor=None):
 
 def _entry_failed(entry, form, exc, values=None):
     db.session.rollback()
-    return _entry_page(entry, status=422, errors={form: str(exc)}, values={form: values or {}})
+    return _entry_page(entry, status=422, errors={form: exc.errors}, values={form: values or {}})
 
 
 @bp.route("/portfolio/<int:entry_id>")
@@ -179,7 +179,8 @@ def invite(entry_id):
     colleague = request.form.get("colleague", "")
     try:
         if not colleague.isdigit():
-            raise services.PortfolioError("Kies een collega met dezelfde functie.")
+            raise services.PortfolioError("Kies een collega met dezelfde functie.",
+                                          errors={"colleague": "Kies een collega met dezelfde functie."})
         obs, created = services.invite_observer(current_user, int(colleague), entry=item,
                                                 nonce=request.form.get("nonce"))
     except services.PortfolioError as exc:
@@ -203,14 +204,14 @@ def _planned_activity(activity_id: int):
 @login_required
 def activity(activity_id):
     planned = _planned_activity(activity_id)
-    error, learn = None, None
+    errors, learn = {}, None
     if request.method == "POST":
         learn = request.form.get("learn", "")
         try:
             services.save_feedup(current_user, learn, activity_id=activity_id, title=planned.title)
         except services.PortfolioError as exc:
             db.session.rollback()
-            error = str(exc)
+            errors = exc.errors
         else:
             flash("Feedup opgeslagen. Na afloop vragen we je om een reflectie.", "success")
             if is_htmx():
@@ -219,8 +220,8 @@ def activity(activity_id):
     existing = services.text_for_activity(current_user, "feedup", activity_id)
     if learn is None:
         learn = existing.learn if existing else ""
-    return render("portfolio/activity.html", "portfolio/_activity_form.html", status=422 if error else 200,
-                  planned=planned, activity_id=activity_id, learn=learn, error=error)
+    return render("portfolio/activity.html", "portfolio/_activity_form.html", status=422 if errors else 200,
+                  planned=planned, activity_id=activity_id, learn=learn, errors=errors)
 
 
 # --- peer observation -------------------------------------------------------------------------

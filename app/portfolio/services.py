@@ -234,18 +234,34 @@ def text_for_activity(user: User, kind: str, activity_id: int) -> Reflection | N
     return db.session.scalar(db.select(Reflection).filter_by(user_id=user.id, kind=kind, activity_id=activity_id))
 
 
-def _check_text(value: str | None, label: str, required: bool = False) -> str | None:
+def _check_text(value: str | None, label: str, required: bool = False, field: str | None = None) -> str | None:
     value = (value or "").strip()
+    message = None
     if required and not value:
-        raise PortfolioError(f"Vul in: {label}.")
-    if len(value) > TEXT_MAX:
-        raise PortfolioError(f"{label[0].upper()}{label[1:]}: hoogstens {TEXT_MAX} tekens; dit zijn er {len(value)}.")
+        message = f"Vul in: {label}."
+    elif len(value) > TEXT_MAX:
+        message = f"{label[0].upper()}{label[1:]}: hoogstens {TEXT_MAX} tekens; dit zijn er {len(value)}."
+    if message:
+        raise PortfolioError(message, errors={field or "": message})
     return value or None
+
+
+def _check_texts(*checks: tuple[str, str | None, str]) -> list[str | None]:
+    """(field, value, label) each checked; every broken one reported at once."""
+    values, errors = [], {}
+    for field, value, label in checks:
+        try:
+            values.append(_check_text(value, label, field=field))
+        except PortfolioError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise PortfolioError(next(iter(errors.values())), errors=errors)
+    return values
 
 
 def save_feedup(user: User, learn: str, *, entry: PortfolioEntry | None = None, activity_id: int | None = None,
                 title: str = "") -> Reflection:
-    learn = _check_text(learn, "wat wil je hier leren", required=True)
+    learn = _check_text(learn, "wat wil je hier leren", required=True, field="learn")
     return _save(user, "feedup", entry, activity_id, title, learn=learn)
 
 
@@ -266,9 +282,9 @@ def save_texts(user: User, entry: PortfolioEntry, learn: str, went_well: str, to
     """One save for an entry's feedup and reflection, so neither text is lost by saving the other.
     Everything is checked before anything is stored; a field emptied on purpose removes that text.
     Returns what changed, for the message ("feedup", "reflectie")."""
-    learn = _check_text(learn, "wat wil je hier leren")
-    went_well = _check_text(went_well, "wat ging goed")
-    to_develop = _check_text(to_develop, "wat wil je ontwikkelen")
+    learn, went_well, to_develop = _check_texts(("learn", learn, "wat wil je hier leren"),
+                                                ("went_well", went_well, "wat ging goed"),
+                                                ("to_develop", to_develop, "wat wil je ontwikkelen"))
     goal = _goals(user, [goal_id])[0] if goal_id else None
     current = texts_for_entry(user, entry)
     if not (learn or went_well or to_develop or current["feedup"] or current["reflection"]):

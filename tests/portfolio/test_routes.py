@@ -74,6 +74,26 @@ def test_add_entry_lists_every_error_once_and_marks_each_field(client, person, h
     assert db.session.scalar(db.select(db.func.count()).select_from(PortfolioEntry)) == 0
 
 
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_texts_form_marks_every_too_long_field_at_once(client, person, headers):
+    import re
+    item = _entry(person)
+    long = "y" * 4001
+    data = {"learn": "Mijn feedup", "went_well": long, "to_develop": long + "z"}
+    response = client.post(f"/portfolio/{item.id}/texts", data=data, headers=headers)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    summary = re.search(r'<div class="error-summary"[^>]*>(.*?)</div>', body, re.S).group(1)
+    assert summary.count("<li>") == 2 and '<a href="#went_well">' in summary and '<a href="#to_develop">' in summary
+    for field in ("went_well", "to_develop"):
+        tag = re.search(rf'<textarea[^>]*id="{field}"[^>]*>', body).group(0)
+        assert 'aria-invalid="true"' in tag and f'aria-describedby="{field}-error"' in tag
+        assert f'<p class="error" id="{field}-error">' in body
+    assert 'aria-invalid' not in re.search(r'<textarea[^>]*id="learn"[^>]*>', body).group(0)
+    assert "Mijn feedup" in body and long + "z" in body
+    assert services.texts_for_entry(person, item)["feedup"] is None
+
+
 def test_add_entry_bad_input_is_422_and_keeps_values(client, person):
     data = {"kind": "deployment", "title": "Brand", "occurred_on": (TODAY + timedelta(days=3)).isoformat(),
             "nonce": "x", "incident_type": "Brand in loods"}
