@@ -103,6 +103,10 @@ def from_environment(instance_path: str, root_path: str, secret_key: str | None 
         "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", "10")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Explicit: Flask-Limiter's init_app otherwise inherits `enabled` from the previous app it was
+        # bound to (one limiter object per process), so an app made with limits off would switch them
+        # off for every later app in that process.
+        "RATELIMIT_ENABLED": True,
         "FORGOT_MIN_SECONDS": float(os.environ.get("FORGOT_MIN_SECONDS", "0.25")),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "paraat-demo"),

@@ -128,3 +128,14 @@ def test_privacy_purge_forgets_mail_and_addresses_in_audit_details(app):
     details = set(db.session.scalars(db.select(AuditLog.detail).where(AuditLog.detail.is_not(None))))
     assert {"[verwijderd]", "[verwijderd]: Drones", "blijft@example.nl"} <= details
     assert not any("weg@example.nl" in d for d in details)
+
+
+def test_an_app_made_with_limits_off_does_not_switch_them_off_for_the_next_app(tmp_path):
+    """One limiter object serves every app of a process; each app states its own setting."""
+    from app import create_app
+    from app.extensions import limiter
+    base = {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.db'}"}
+    create_app({**base, "RATELIMIT_ENABLED": False})
+    assert limiter.enabled is False
+    create_app(base)
+    assert limiter.enabled is True
