@@ -305,54 +305,73 @@ def date_nl(d: date) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
-def explain(rule: Rule, o: Outcome) -> str:
+def explain(rule: Rule, o: Outcome, third: bool = False) -> str:
+    """The norm's status in one Dutch sentence. To the functionary ("je") by default; `third=True`
+    speaks about the person to a coordinator ("Heeft nog 1 oefening nodig")."""
+    def t(you: str, they: str) -> str:
+        return they if third else you
     kind, r = rule.kind, o.reason
     if r == "info_duty":
-        return "Bij dienst: ga naar de briefing als je dienst hebt."
+        return t("Bij dienst: ga naar de briefing als je dienst hebt.",
+                 "Bij dienst: gaat naar de briefing in elke dienst.")
     if r == "info_uncounted":
         return "Doorlopend: er is geen aantal vastgesteld."
     if r == "info_reading":
         return (f"{o.done} van {o.required} dit jaar. Het beleid noemt geen periode en de dienstdoende "
                 "draait de oefening: ter informatie, per jaar gelezen (regel van de regio).")
     if r == "newcomer":
-        return (f"Je bent nieuw in deze functie: tot {date_nl(o.due)} kun je hier niet achter raken "
-                "(regel van de regio).")
+        return t(f"Je bent nieuw in deze functie: tot {date_nl(o.due)} kun je hier niet achter raken ",
+                 f"Is nieuw in deze functie: kan hier tot {date_nl(o.due)} niet achter raken ") + "(regel van de regio)."
     if kind == "ops_briefing" and r.startswith("duty"):
         if r == "duty_missed":
             s, e = o.duty
+            if third:
+                nxt = f" (de volgende dienst loopt tot {date_nl(o.due)})" if o.due else ""
+                return (f"Was in de dienst van {date_nl(s)} tot en met {date_nl(e)} niet bij een briefing. "
+                        f"Moet in de volgende dienst naar de briefing{nxt}.")
             nxt = f" (je volgende dienst loopt tot {date_nl(o.due)})" if o.due else ""
             return (f"In je dienst van {date_nl(s)} tot en met {date_nl(e)} was je niet bij een briefing. "
                     f"Ga in je volgende dienst naar de briefing{nxt}.")
         if r == "duty_now":
             if o.planned:
-                return f"Je hebt dienst tot en met {date_nl(o.due)} en bent ingeschreven voor een briefing."
-            return f"Je hebt dienst tot en met {date_nl(o.due)}: ga in deze dienst naar de briefing."
+                return t(f"Je hebt dienst tot en met {date_nl(o.due)} en bent ingeschreven voor een briefing.",
+                         f"Heeft dienst tot en met {date_nl(o.due)} en is ingeschreven voor een briefing.")
+            return t(f"Je hebt dienst tot en met {date_nl(o.due)}: ga in deze dienst naar de briefing.",
+                     f"Heeft dienst tot en met {date_nl(o.due)}: moet in deze dienst naar de briefing.")
+        went = t("Je ging in elke dienst naar de briefing.", "Ging in elke dienst naar de briefing.")
         if o.duty:
-            return (f"Je ging in elke dienst naar de briefing. Volgende dienst: {date_nl(o.duty[0])} tot en met "
-                    f"{date_nl(o.duty[1])}.")
-        return "Je ging in elke dienst naar de briefing."
+            return f"{went} Volgende dienst: {date_nl(o.duty[0])} tot en met {date_nl(o.duty[1])}."
+        return went
     if rule.rolling:
         what = "briefing" if kind == "ops_briefing" else noun(kind, 1)
         if r in ("done", "due_soon"):
             if r == "due_soon":
-                return f"Ga uiterlijk {date_nl(o.due)} naar een {what}; je bent nog niet ingeschreven."
-            return f"Je volgende {what} moet uiterlijk {date_nl(o.due)} zijn."
+                return t(f"Ga uiterlijk {date_nl(o.due)} naar een {what}; je bent nog niet ingeschreven.",
+                         f"Moet uiterlijk {date_nl(o.due)} naar een {what}; is nog niet ingeschreven.")
+            return f"{t('Je volgende', 'De volgende')} {what} moet uiterlijk {date_nl(o.due)} zijn."
         if r == "never_planned":
-            return f"Je bent ingeschreven voor een {what}; daarmee start je op schema."
+            return t(f"Je bent ingeschreven voor een {what}; daarmee start je op schema.",
+                     f"Is ingeschreven voor een {what}; start daarmee op schema.")
         if r == "never":
-            return f"Je hebt nog geen {what} gedaan. Ga naar de eerstvolgende {what}."
-        return f"Je volgende {what} was uiterlijk {date_nl(o.due)}. Ga naar de eerstvolgende {what}."
+            return t(f"Je hebt nog geen {what} gedaan. Ga naar de eerstvolgende {what}.",
+                     f"Heeft nog geen {what} gedaan. Moet naar de eerstvolgende {what}.")
+        return (f"{t('Je volgende', 'De volgende')} {what} was uiterlijk {date_nl(o.due)}. "
+                f"{t('Ga', 'Moet')} naar de eerstvolgende {what}.")
     if o.status == "done":
         if kind == "competence":
-            return f"Gehaald: je werkt aan {o.done} {noun(kind, o.done)} uit je ontwikkelplan."
+            return t(f"Gehaald: je werkt aan {o.done} {noun(kind, o.done)} uit je ontwikkelplan.",
+                     f"Gehaald: werkt aan {o.done} {noun(kind, o.done)} uit het ontwikkelplan.")
         return f"Norm gehaald: {o.done} van {o.required}."
     if kind == "competence":
-        return "Kies in je ontwikkelplan minstens één crisiscompetentie."
+        return t("Kies in je ontwikkelplan minstens één crisiscompetentie.",
+                 "Heeft nog geen crisiscompetentie in het ontwikkelplan gekozen.")
     n = o.planned
     if r == "planned":
-        return f"Met de {n} {noun(kind, n)} waarvoor je bent ingeschreven haal je de norm."
+        return t(f"Met de {n} {noun(kind, n)} waarvoor je bent ingeschreven haal je de norm.",
+                 f"Is ingeschreven voor {n} {noun(kind, n)} en haalt daarmee de norm.")
     still = o.missing - n
     by = f" vóór {date_nl(o.end)}" if o.end else ""
     if n:
-        return f"Met de {n} {noun(kind, n)} waarvoor je bent ingeschreven heb je er nog {still} nodig{by}."
-    return f"Nog {still} {noun(kind, still)} nodig{by}."
+        return t(f"Met de {n} {noun(kind, n)} waarvoor je bent ingeschreven heb je er nog {still} nodig{by}.",
+                 f"Is ingeschreven voor {n} {noun(kind, n)} en heeft er daarna nog {still} nodig{by}.")
+    return f"{t('Nog', 'Heeft nog')} {still} {noun(kind, still)} nodig{by}."

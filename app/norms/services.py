@@ -72,7 +72,8 @@ class NormStatus:
     required: int | None
     done: int
     status: str
-    forecast: str
+    forecast: str                                      # to the functionary ("Nog 1 oefening nodig")
+    forecast_third: str = ""                           # about the person, for a coordinator ("Heeft nog 1 …")
     counted: list = field(default_factory=list)      # PortfolioEntry rows (or chosen competencies)
     planned: list[Planned] = field(default_factory=list)
     start: date | None = None
@@ -151,7 +152,8 @@ def _status(norm: Norm, outcome: Outcome, **extra) -> NormStatus:
         kind_name=norm.activity_kind.name, period=norm.period,
         period_label=PERIOD_LABELS[norm.period].format(weeks=norm.weeks),
         required=outcome.required if outcome.required is not None else norm.count, done=outcome.done,
-        status=outcome.status, forecast=rules.explain(rule, outcome), start=outcome.start, end=outcome.end,
+        status=outcome.status, forecast=rules.explain(rule, outcome),
+        forecast_third=rules.explain(rule, outcome, third=True), start=outcome.start, end=outcome.end,
         deadline=outcome.due, missing=outcome.missing, reason=outcome.reason, regional=outcome.regional,
         duty=outcome.duty, **extra)
 

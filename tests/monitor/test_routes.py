@@ -332,3 +332,18 @@ def test_report_time_is_amsterdam_wall_clock_not_converted_twice(app, client, co
     monkeypatch.setattr(routes, "_now", lambda: datetime(2026, 3, 12, 4, 0))  # Amsterdam wall clock
     page = client.get("/monitor/report?year=2026").get_data(as_text=True)
     assert "Opgesteld 12 maart 2026 04:00" in page
+
+
+def test_coordinator_reads_about_the_person_and_the_functionary_is_still_addressed(app, client, auth, coordinator,
+                                                                                    region_data):
+    """Coordinator pages speak about the person ("Heeft nog 2 oefeningen nodig"); the functionary's
+    own /plan keeps speaking to them ("Nog 2 oefeningen nodig")."""
+    anna = region_data["people"][0]
+    for url in (f"/monitor/people/{anna.id}", f"/plan/review/{anna.id}?year=2026"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Heeft nog 2 oefeningen nodig" in page, url
+        assert ">Nog 2 oefeningen nodig" not in page and not re.search(r"\bje raakt\b", page), url
+    client.post("/logout")
+    auth.login(anna.email)
+    own = client.get("/plan?year=2026").get_data(as_text=True)
+    assert "Nog 2 oefeningen nodig" in own and "Heeft nog" not in own
