@@ -243,7 +243,7 @@ def observe(obs_id):
     goals = services.observed_goals(obs)
     existing = {n.goal_id: n.text for n in services.observation_notes(obs)}
     values = {"general": obs.general or "", **{f"goal-{g}": t for g, t in existing.items()}}
-    error = None
+    errors = {}
     if request.method == "POST":
         values = {"general": request.form.get("general", ""),
                   **{f"goal-{g.id}": request.form.get(f"goal-{g.id}", "") for g in goals}}
@@ -252,15 +252,15 @@ def observe(obs_id):
                                         values["general"])
         except services.PortfolioError as exc:
             db.session.rollback()
-            error = str(exc)
+            errors = exc.errors
         else:
             flash("Je waarneming is opgeslagen en zichtbaar voor je collega.", "success")
             if is_htmx():
                 return "", 204, {"HX-Redirect": url_for("portfolio.observations")}
             return redirect(url_for("portfolio.observations"))
     observed = db.session.get(User, obs.observed_id)
-    return render("portfolio/observe.html", "portfolio/_observe_form.html", status=422 if error else 200,
-                  obs=obs, observed=observed, goals=goals, values=values, error=error)
+    return render("portfolio/observe.html", "portfolio/_observe_form.html", status=422 if errors else 200,
+                  obs=obs, observed=observed, goals=goals, values=values, errors=errors)
 
 
 # --- export and print -------------------------------------------------------------------------

@@ -420,8 +420,10 @@ def record_observation(observer: User, obs: PeerObservation, notes: dict[int, st
     if obs.observer_id != observer.id:
         raise PortfolioError("Deze waarneming is niet aan jou gevraagd.")
     goals = {g.id: g for g in observed_goals(obs)}
-    cleaned = {gid: _check_text(text, "je waarneming") for gid, text in notes.items() if gid in goals}
-    general = _check_text(general, "je algemene waarneming")
+    kept = [gid for gid in notes if gid in goals]
+    *texts, general = _check_texts(*[(f"goal-{gid}", notes[gid], "je waarneming") for gid in kept],
+                                   ("general", general, "je algemene waarneming"))
+    cleaned = dict(zip(kept, texts))
     if not general and not any(cleaned.values()):
         raise PortfolioError("Schrijf minstens één waarneming op.")
     existing = {n.goal_id: n for n in observation_notes(obs)}

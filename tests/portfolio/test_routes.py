@@ -195,6 +195,14 @@ def test_observer_writes_observation_and_sees_only_own_text(client, auth, app):
     form = client.get(f"/portfolio/observations/{obs.id}").get_data(as_text=True)
     assert "Rust uitstralen" in form and "Eigen reflectie van Olga" not in form
     assert client.get(f"/portfolio/{entry.id}").status_code == 404
+    too_long = {f"goal-{goal.id}": "k" * 4001, "general": "g" * 4001}
+    response = client.post(f"/portfolio/observations/{obs.id}", data=too_long, headers=HTMX)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and body.count("<li>") == 2 and "k" * 4001 in body
+    for field in (f"goal-{goal.id}", "general"):
+        assert f'<a href="#{field}">' in body
+        assert f'aria-invalid="true" aria-describedby="{field}-error"' in body
+    assert services.observation_notes(obs) == []
     response = client.post(f"/portfolio/observations/{obs.id}", data={f"goal-{goal.id}": "Zeer kalm", "general": ""})
     assert response.status_code == 302
     auth.logout()
