@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-content_cli = AppGroup("content", help="Microlearnings en quizzen controleren.")
+content_cli = AppGroup("content", help="Microlearnings en oefentoetsen controleren.")
 
 
 @content_cli.command("check")
@@ -28,7 +28,7 @@ def check() -> None:
     catalogue = get_catalogue()
     note = f" ({len(warnings)} {'waarschuwing' if len(warnings) == 1 else 'waarschuwingen'} hieronder)" if warnings else ""
     click.echo(f"Geen problemen: {len(catalogue.modules)} modules in {display_path(catalogue.root)} "
-               f"en de quizzen in {display_path(current_app.config['QUIZ_DIR'])} zijn in orde{note}.")
+               f"en de oefentoetsen in {display_path(current_app.config['QUIZ_DIR'])} zijn in orde{note}.")
     for warning in warnings:
         click.echo(str(warning))
 

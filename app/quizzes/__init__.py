@@ -45,7 +45,7 @@ def _register_content_tools(app):
         try:
             from app.content.cli import content_cli as group
         except ImportError:
-            group = AppGroup("content", help="Microlearnings en quizzen controleren.")
+            group = AppGroup("content", help="Microlearnings en oefentoetsen controleren.")
         app.cli.add_command(group)
     if isinstance(group, click.Group):
         for command in (import_gift, export_gift, import_moodle_xml, export_moodle_xml):

@@ -232,7 +232,7 @@ def test_two_taps_from_the_start_page_to_the_first_question(client, reader, cont
                  quiz="diagnose-basis")
     write_quiz(quiz_dir, "diagnose-basis")
     card = client.get("/").get_data(as_text=True).split('id="section-briefing_module"')[1].split("</section>")[0]
-    assert 'action="/quizzes/diagnose-basis/attempts"' in card and "Start de quiz bij deze module" in card
+    assert 'action="/quizzes/diagnose-basis/attempts"' in card and "Start de oefentoets bij deze module" in card
     response = client.post("/quizzes/diagnose-basis/attempts")       # tap 1 (a plain form post)
     page = client.get(response.location).get_data(as_text=True)      # the redirect: the first question
     assert "Vraag 1 van 1" in page and "Bij GRIP 2 is een ROT actief." in page

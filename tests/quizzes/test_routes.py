@@ -295,3 +295,19 @@ def test_author_statistics_threshold_and_problems(app, client, auth, quiz_dir):
     stats = client.get("/author/quizzes/alle-typen", headers=HTMX).get_data(as_text=True)
     assert stats.count("te weinig antwoorden om te tonen") == 4 and "<html" not in stats
     assert "20%" in stats and "De schuldige vinden" in stats and "(3×)" in stats
+
+
+def visible_text(html):
+    """What a reader sees or hears: no scripts, styles, tags or attribute values except labels and titles."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    spoken = " ".join(re.findall(r'(?:aria-label|title|alt|placeholder)="([^"]*)"', html))
+    return re.sub(r"<[^>]*>", " ", html) + " " + spoken
+
+
+def test_the_learners_journey_says_oefentoets_never_quiz(client, learner):
+    """One word for quizzes in the UI: 'oefentoets', never 'quiz' (URLs and code keep their names)."""
+    attempt = start(client)
+    for url in ("/", "/quizzes", "/quizzes/alle-typen", attempt):
+        text = visible_text(client.get(url).get_data(as_text=True))
+        assert not re.search(r"\bquiz", text, re.I), (url, re.findall(r".{30}quiz.{30}", text, re.I))
+    assert "oefentoets" in visible_text(client.get("/quizzes").get_data(as_text=True)).lower()
