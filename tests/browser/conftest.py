@@ -34,9 +34,13 @@ def pytest_collection_modifyitems(config, items):
 def live_app(tmp_path_factory):
     """The demo region in its own SQLite file; shared by all browser tests of a run."""
     path = tmp_path_factory.mktemp("live") / "live.db"
+    # Every browser test logs in from 127.0.0.1, dozens a minute. Flask-Limiter's `enabled` flag lives
+    # on the one process-wide limiter, so the next app a test in this worker creates switches it back
+    # on; the login limit itself is read from this app's config, so lift it here instead.
     application = create_app({"TESTING": True, "SECRET_KEY": "browser-tests",
                               "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                              "RATELIMIT_ENABLED": False, "DEMO_PASSWORD": DEMO_PASSWORD})
+                              "RATELIMIT_ENABLED": False, "LOGIN_RATE_LIMIT": "10000 per minute",
+                              "DEMO_PASSWORD": DEMO_PASSWORD})
     with application.app_context():
         db.create_all()
         from app.demo.seed import seed_demo
@@ -78,7 +82,15 @@ def phone(browser, live_server):
         page.get_by_role("button", name="Inloggen").click()
         page.wait_for_url(f"{live_server}/")
 
+    def logout():
+        """Log out through the menu, as a person does. (Clearing cookies is not enough: a request the
+        service worker still has in flight can bring the session cookie back.)"""
+        page.get_by_text("Menu").click()
+        page.get_by_role("button", name="Uitloggen").click()
+        page.wait_for_url("**/login**")
+
     page.login = login
+    page.logout = logout
     page.js_errors = errors
     yield page
     context.close()

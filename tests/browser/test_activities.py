@@ -113,7 +113,7 @@ def test_priority_rule_is_told_before_ranking_and_explained_after(phone, live_ap
     phone.screenshot(path=str(tmp_path / "detail.png"), full_page=True)
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
-    phone.context.clear_cookies()
+    phone.logout()
     phone.login(loser)
     phone.goto(f"/activities/rounds/{done.id}")
     outcome = phone.locator("ol.outcome")
@@ -121,7 +121,7 @@ def test_priority_rule_is_told_before_ranking_and_explained_after(phone, live_ap
     assert not re.search(r"[0-9a-f]{10}", outcome.inner_text())
     phone.screenshot(path=str(tmp_path / "outcome.png"), full_page=True)
 
-    phone.context.clear_cookies()
+    phone.logout()
     phone.login("coordinator@demo.paraat.nl")
     phone.goto(f"/activities/{missed_activity}/edit")
     rule = phone.get_by_label("Voorrang bij de verdeling")
