@@ -88,6 +88,13 @@ def import_gift(file: Path, slug: str | None, title: str | None, force: bool, sk
 def export_gift(slug: str, output: Path | None) -> None:
     """Zet oefentoets SLUG om naar Moodle GIFT."""
     from app.quizzes.gift import to_gift
+
+    _export(slug, output, to_gift, skipped=lambda warnings: sum("volgorde" in w for w in warnings))
+
+
+def _export(slug: str, output: Path | None, convert, skipped=len) -> None:
+    """Write quiz SLUG in another format (`convert(quiz) -> (text, warnings)`) to OUTPUT or the
+    screen; `skipped(warnings)` counts the questions the format could not hold."""
     from app.quizzes.loader import load_dir
 
     quiz_set = load_dir(current_app.config["QUIZ_DIR"])
@@ -96,12 +103,12 @@ def export_gift(slug: str, output: Path | None) -> None:
         reason = "heeft fouten (zie flask content check)" if slug in quiz_set.broken_slugs else "bestaat niet"
         click.echo(f"Oefentoets '{slug}' {reason}.", err=True)
         raise SystemExit(1)
-    text, warnings = to_gift(quiz)
+    text, warnings = convert(quiz)
     for warning in warnings:
         click.echo(f"Let op: {warning}", err=True)
     if output:
         output.write_text(text, encoding="utf-8")
-        click.echo(f"{len(quiz.questions) - sum('volgorde' in w for w in warnings)} vragen geschreven naar {output}.")
+        click.echo(f"{len(quiz.questions) - skipped(warnings)} vragen geschreven naar {output}.")
     else:
         click.echo(text, nl=False)
 
@@ -166,20 +173,6 @@ def _write_quiz(file: Path, slug: str, title: str, questions: list, force: bool,
 @with_appcontext
 def export_moodle_xml(slug: str, output: Path | None) -> None:
     """Zet oefentoets SLUG om naar Moodle XML."""
-    from app.quizzes.loader import load_dir
     from app.quizzes.moodle_xml import to_moodle_xml
 
-    quiz_set = load_dir(current_app.config["QUIZ_DIR"])
-    quiz = quiz_set.quizzes.get(slug)
-    if quiz is None:
-        reason = "heeft fouten (zie flask content check)" if slug in quiz_set.broken_slugs else "bestaat niet"
-        click.echo(f"Oefentoets '{slug}' {reason}.", err=True)
-        raise SystemExit(1)
-    text, warnings = to_moodle_xml(quiz)
-    for warning in warnings:
-        click.echo(f"Let op: {warning}", err=True)
-    if output:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"{len(quiz.questions) - len(warnings)} vragen geschreven naar {output}.")
-    else:
-        click.echo(text, nl=False)
+    _export(slug, output, to_moodle_xml)
