@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from app import audit
 from app.auth import access
 from app.auth.permissions import role_required
+from app.competencies import region_competencies
 from app.extensions import db
 from app.models import PlanCompetency, PlanGoal, User
 from app.models.plan import GOAL_MAX_LENGTH, LEVELS
@@ -47,7 +48,7 @@ def plan_context(user: User, year: int, errors: dict | None = None, values: dict
         "person": user, "year": year, "plan": plan, "years": years, "statuses": statuses,
         "summary": norms.summary(statuses), "status_rules": norms.STATUS_RULES, "plan_rules": norms.PLAN_RULES,
         "duty": duty_of(user, since=date.today() - timedelta(days=90)),
-        "competencies": services.region_competencies(user.region_id), "levels": LEVELS,
+        "competencies": region_competencies(user.region_id), "levels": LEVELS,
         "goal_max": GOAL_MAX_LENGTH, "history": services.history(plan) if plan else [],
         "change_labels": services.CHANGE_LABELS, "goal_status_labels": services.GOAL_STATUS_LABELS,
         "errors": errors or {}, "values": values or {}, "message": message, "message_at": message_at,
@@ -123,7 +124,7 @@ def edit_goal(goal_id):
                 return "", 204, {"HX-Redirect": target}
             return redirect(target)
     return render("plan/goal.html", "plan/_goal_form.html", status=422 if error else 200, goal=goal,
-                  values=values, error=error, competencies=services.region_competencies(current_user.region_id),
+                  values=values, error=error, competencies=region_competencies(current_user.region_id),
                   goal_max=GOAL_MAX_LENGTH, goal_status_labels=services.GOAL_STATUS_LABELS)
 
 

@@ -79,13 +79,6 @@ def plan_competency_levels(user: User, year: int) -> dict[str, str | None]:
     return dict(sorted(levels.items()))
 
 
-def region_competencies(region_id: int, offered_only: bool = True) -> list[Competency]:
-    query = db.select(Competency).where(Competency.region_id == region_id)
-    if offered_only:
-        query = query.where(Competency.offered.is_(True))
-    return db.session.scalars(query.order_by(Competency.name)).all()
-
-
 def competency_by_code(region_id: int, code: str | None) -> Competency | None:
     """None for an empty code; PlanError for a code the region does not have."""
     if not code:

@@ -9,11 +9,11 @@ from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth import access
+from app.competencies import region_competencies
 from app.extensions import db
 from app.models import GRIP_LEVELS, PeerObservation, PortfolioEntry, User
 from app.norms.loader import ACTIVITY_KINDS
 from app.norms.planned import planned_for
-from app.plan import services as plans
 from app.portfolio import bp, services
 from app.web import confirm_step, confirmed, is_htmx, render, year_arg
 
@@ -23,7 +23,7 @@ def _own(entry_id: int):
 
 
 def _year_goals(year: int):
-    plan = plans.get_plan(current_user, year)
+    plan = services.year_plan(current_user, year)
     return plan.goals if plan else []
 
 
@@ -44,7 +44,7 @@ def _new_context(values=None, errors=None):
     return {"values": values or {}, "errors": errors or {}, "nonce": secrets.token_urlsafe(16),
             "manual_kinds": [(k, services.KIND_LABELS[k]) for k in services.MANUAL_KINDS],
             "exercise_kinds": [(k, ACTIVITY_KINDS.get(k, k)) for k in services.EXERCISE_KINDS],
-            "grip_levels": GRIP_LEVELS, "competencies": plans.region_competencies(current_user.region_id),
+            "grip_levels": GRIP_LEVELS, "competencies": region_competencies(current_user.region_id),
             "goals": _year_goals(today.year), "today": today}
 
 
@@ -89,7 +89,7 @@ def entry_context(entry, errors=None, values=None, message=None, message_at=None
             "notes_by_obs": {o.id: services.observation_notes(o) for o in services.observations_received(
                 current_user, entry)},
             "observer_names": dict(db.session.execute(db.select(User.id, User.name).where(User.region_id == current_user.region_id)).all()),
-            "goals": _year_goals(entry.occurred_on.year), "competencies": plans.region_competencies(
+            "goals": _year_goals(entry.occurred_on.year), "competencies": region_competencies(
                 current_user.region_id), "colleagues": services.colleagues_for(current_user),
             "kind_labels": services.KIND_LABELS, "activity_kind_names": ACTIVITY_KINDS,
             "errors": errors or {}, "values": values or {}, "message": message, "message_at": message_at,
@@ -281,7 +281,7 @@ def export_json():
 def print_view():
     from app.norms import services as norms
     year = year_arg(request.args.get("year"), date.today().year)
-    plan = plans.get_plan(current_user, year)
+    plan = services.year_plan(current_user, year)
     entries = services.list_entries(current_user, year=year)
     texts = {e.id: services.texts_for_entry(current_user, e) for e in entries}
     statuses = (norms.progress(current_user) if year == date.today().year

@@ -185,6 +185,11 @@ def set_links(user: User, entry: PortfolioEntry, competency_codes=(), goal_ids=(
     db.session.commit()
 
 
+def year_plan(user: User, year: int) -> DevelopmentPlan | None:
+    """The person's plan of that year, read only: its goals an entry can serve, and the print."""
+    return db.session.scalar(db.select(DevelopmentPlan).filter_by(user_id=user.id, year=year))
+
+
 def entry_links(entry: PortfolioEntry) -> tuple[list[Competency], list[PlanGoal]]:
     competencies = db.session.scalars(db.select(Competency).join(
         EntryCompetency, EntryCompetency.competency_id == Competency.id)
