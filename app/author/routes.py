@@ -3,6 +3,7 @@ from flask import abort, current_app
 
 from app.auth.permissions import role_required
 from app.author import bp
+from app.author.services import module_rows, row_counts
 from app.content import run_checks
 from app.content import sync as content_sync
 from app.content.catalogue import get_catalogue
@@ -12,30 +13,16 @@ from app.web import render
 AUTHOR_ROLES = ("author", "admin")
 
 
-def _rows(catalogue):
-    """One row per module file: broken files (left out of the catalogue) and files with problems first."""
-    by_path = {}
-    for problem in catalogue.problems:
-        by_path.setdefault(problem.path, []).append(problem)
-    rows = [{"file": f, "module": f.module if f.listed else None, "problems": by_path.get(f.display, [])}
-            for f in catalogue.files]
-    rows.sort(key=lambda r: (r["module"] is not None, not r["problems"], r["file"].display))
-    return rows
-
-
 @bp.route("/author")
 @role_required(*AUTHOR_ROLES)
 def index():
     catalogue = get_catalogue(force=True)
     module_paths = {f.display for f in catalogue.files}
     other_problems = [p for p in run_checks(current_app) if p.path not in module_paths]
-    rows = _rows(catalogue)
+    rows = module_rows(catalogue)
     return render("author/index.html", rows=rows, other_problems=other_problems,
                   sync=content_sync.status(current_app),
-                  shown=lambda path: content_sync.repository_path(current_app, path),
-                  broken=sum(1 for r in rows if r["module"] is None),
-                  with_problems=sum(1 for r in rows if r["problems"]),
-                  unpublished=sum(1 for r in rows if r["module"] is not None and not r["module"].published))
+                  shown=lambda path: content_sync.repository_path(current_app, path), **row_counts(rows))
 
 
 @bp.route("/author/preview/<slug>")

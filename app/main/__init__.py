@@ -4,19 +4,6 @@ from flask import Blueprint
 bp = Blueprint("main", __name__)
 
 from app.main import routes  # noqa: E402,F401
-from app.main.cards import register_card  # noqa: E402
-
-
-def init_app(app):
-    # Placeholders until a feature registers a card under the same key.
-    for order, key, title, text in [
-        (10, "briefing_module", "Microlearning van de week", "Hier verschijnt de microlearning voor de briefing van deze week."),
-        (30, "registrations", "Open inschrijvingen", "Hier zie je oefeningen en trainingen waarvoor je je kunt inschrijven."),
-        (40, "norms", "Voortgang op je normen", "Hier zie je hoe je ervoor staat op de normen van je functie."),
-    ]:
-        register_card(app, key, title, "main/_placeholder_card.html", order,
-                      lambda user, text=text: {"text": text})
-
 
 NAV = [
     # (endpoint, label, roles that see it; None = every logged-in user)
@@ -34,7 +21,7 @@ NAV = [
 
 @bp.app_context_processor
 def navigation():
-    from flask import current_app, request
+    from flask import request
     from flask_login import current_user
 
     if not current_user.is_authenticated:
@@ -45,8 +32,6 @@ def navigation():
     own = {"plan.approvals": ("plan.approvals", "plan.review", "plan.reopen_review")}
     taken = {e for endpoints in own.values() for e in endpoints} | named
     for endpoint, label, roles in NAV:
-        if endpoint not in current_app.view_functions:
-            continue  # feature not installed
         if roles and not current_user.has_role(*roles):
             continue
         blueprint = endpoint.split(".")[0]

@@ -1,12 +1,20 @@
-"""Start-page cards: each feature registers a card; the start page shows them in order.
+"""The start page's cards: each feature's card function, called in a fixed order.
 
 A card's context function gets the user and returns a dict for its template, or None to hide it.
-Registering a key again replaces the earlier card (features replace the foundation's placeholders).
+The start page sits above the features: it imports them, they never import it.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import Flask, current_app
+from app.activities.rounds import start_card
+from app.author.cards import author_card
+from app.learn.services import start_page_pick
+from app.monitor.inbox import inbox_card
+from app.plan.cards import norms_card
+from app.portfolio.cards import reflections_card
+from app.quizzes.cards import reviews_card
 
 
 @dataclass(frozen=True)
@@ -14,17 +22,23 @@ class Card:
     key: str
     title: str
     template: str
-    order: int
     context: Callable
 
 
-def register_card(app: Flask, key: str, title: str, template: str, order: int, context: Callable) -> None:
-    app.extensions.setdefault("paraat_cards", {})[key] = Card(key, title, template, order, context)
+CARDS = (
+    Card("inbox", "Wacht op jou", "monitor/_inbox_card.html", inbox_card),
+    Card("author", "Voor auteurs", "author/_card.html", author_card),
+    Card("briefing_module", "Microlearning van de week", "learn/_card.html", start_page_pick),
+    Card("reviews", "Oefenvragen", "quizzes/_reviews_card.html", reviews_card),
+    Card("registrations", "Open inschrijvingen", "activities/_card.html", start_card),
+    Card("norms", "Voortgang op je normen", "plan/_norms_card.html", norms_card),
+    Card("reflections", "Feedup en reflectie", "portfolio/_reflections_card.html", reflections_card),
+)
 
 
 def cards_for(user) -> list[tuple[Card, dict]]:
     shown = []
-    for card in sorted(current_app.extensions.get("paraat_cards", {}).values(), key=lambda c: c.order):
+    for card in CARDS:
         context = card.context(user)
         if context is not None:
             shown.append((card, context))

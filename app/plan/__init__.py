@@ -6,11 +6,8 @@ bp = Blueprint("plan", __name__)
 
 def init_app(app):
     from app.demo.seed import register_seeder
-    from app.main.cards import register_card
-    from app.plan.cards import norms_card
     from app.plan.demo import seed_plans
 
-    register_card(app, "norms", "Voortgang op je normen", "plan/_norms_card.html", 40, norms_card)
     register_seeder(app, 60, "ontwikkelplannen en portfolio's", seed_plans)
 
 

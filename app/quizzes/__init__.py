@@ -8,11 +8,8 @@ from app.quizzes import briefing_routes, routes  # noqa: E402,F401
 
 def init_app(app):
     from app.demo.seed import register_seeder
-    from app.main.cards import register_card
-    from app.quizzes.cards import reviews_card
     from app.quizzes.demo import seed_quiz_history
 
-    register_card(app, "reviews", "Oefenvragen", "quizzes/_reviews_card.html", 20, reviews_card)
     register_seeder(app, 80, "oefentoetsen", seed_quiz_history)
     _register_content_tools(app)
 

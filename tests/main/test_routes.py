@@ -22,14 +22,23 @@ def test_start_page_full_and_htmx(app, client, auth):
     assert "Hallo Sanne" in client.get("/", headers=HTMX).get_data(as_text=True)
 
 
-def test_start_page_has_sections_for_features(app, client, auth):
+def test_start_page_shows_every_feature_card(app, client, auth):
+    """A person who is functionary, author and coordinator sees all seven cards, each the feature's own
+    (its link into the feature): a card left off the start page fails here."""
+    from app.portfolio.services import record_entry
+
     factories.norm("OL", "multi_exercise", year=date.today().year)
-    factories.user(email="ol@example.nl")
+    person = factories.user(email="ol@example.nl", roles=("functionary", "author", "coordinator"))
+    record_entry(person.id, "activity", date.today(), "Systeemoefening", activity_kind="multi_exercise")
     auth.login("ol@example.nl")
     page = client.get("/").get_data(as_text=True)
-    # Each card is the feature's own, not a placeholder with the same title: its link into the feature.
-    for title, link in [("Microlearning van de week", 'href="/learn"'), ("Open inschrijvingen", 'href="/activities"'),
-                        ("Voortgang op je normen", 'href="/plan#normen"')]:
+    cards = [("Wacht op jou", 'href="/monitor"'), ("Voor auteurs", 'href="/author"'),
+             ("Microlearning van de week", 'href="/learn"'), ("Oefenvragen", 'href="/quizzes"'),
+             ("Open inschrijvingen", 'href="/activities"'), ("Voortgang op je normen", 'href="/plan#normen"'),
+             ("Feedup en reflectie", "#reflectie-titel")]
+    assert page.count('<section class="card"') == len(cards)
+    for title, link in cards:
+        assert f">{title}</h2>" in page, f"start page has no card {title!r}"
         card = page.split(f">{title}</h2>", 1)[1].split("</section>", 1)[0]
         assert link in card, f"start page card {title!r} has no {link}"
 
