@@ -10,8 +10,9 @@ from flask import Flask, request, url_for
 from app import config as config_module
 from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
-# Each feature is a package with `bp`; an optional `init_app(app)` adds CLI commands,
-# start-page cards and demo seeders. Order = navigation order.
+# Each feature is a package with `bp`; an optional `init_app(app)` adds its CLI commands and
+# settings. The start page (app/main/cards.py) and the demo seed (app/demo/seed.py) call the
+# features directly.
 FEATURES = ("main", "auth", "learn", "quizzes", "plan", "portfolio", "activities",
             "monitor", "author", "admin", "demo")
 

@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Callable
 
-from flask import Flask, current_app
+from flask import current_app
 
+from app.activities.demo import seed_activities
 from app.auth.passwords import hash_password
 from app.extensions import db
+from app.learn.demo import seed_reads
 from app.models.core import get_or_create
 from app.models import Competency, Function, Region, User, UserFunction, UserRole
 from app.norms.loader import load_norms, read_norms_file
+from app.plan.demo import seed_plans
+from app.quizzes.demo import seed_quiz_history
 
 NORMS_FILE = Path(__file__).parent / "data" / "norms-twente-2026.yaml"
 DEMO_YEARS = [2025, 2026, 2027]
@@ -54,11 +57,10 @@ LAST = ["Ensink", "Oude Luttikhuis", "Nijhuis", "Kamphuis", "Wolters", "Brinkman
         "Meijerink", "Assink", "Pool", "Slot", "Veldhuis", "Lammers", "Dijkstra", "Mulder", "Haverkamp",
         "Bosch", "Smit", "Yilmaz", "Groothuis", "Rouwhorst", "Tijhuis", "Wessels"]
 PEOPLE_PER_KEY_FUNCTION = 4
-
-
-def register_seeder(app: Flask, order: int, name: str, seeder: Callable[[Region], int]) -> None:
-    """Features add their demo data; `seeder(region)` must be idempotent and return a count."""
-    app.extensions.setdefault("paraat_seeders", []).append((order, name, seeder))
+# Each feature's demo data, in this order: quiz reviews are scheduled around the activities a person is
+# registered for, so quizzes come last. A seeder takes the region, is idempotent and returns a count.
+SEEDERS = (("gelezen microlearnings", seed_reads), ("ontwikkelplannen en portfolio's", seed_plans),
+           ("activiteiten", seed_activities), ("oefentoetsen", seed_quiz_history))
 
 
 def _ensure_user(region, email, name, roles, function_codes, password_hash, on_duty=False) -> bool:
@@ -104,7 +106,7 @@ def seed_core() -> tuple[Region, int]:
 def seed_demo() -> dict[str, int]:
     region, created = seed_core()
     summary = {"nieuwe accounts": created}
-    for _order, name, seeder in sorted(current_app.extensions.get("paraat_seeders", []), key=lambda s: s[0]):
+    for name, seeder in SEEDERS:
         summary[name] = seeder(region)
         db.session.commit()
     return summary

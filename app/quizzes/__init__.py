@@ -7,10 +7,6 @@ from app.quizzes import briefing_routes, routes  # noqa: E402,F401
 
 
 def init_app(app):
-    from app.demo.seed import register_seeder
-    from app.quizzes.demo import seed_quiz_history
-
-    register_seeder(app, 80, "oefentoetsen", seed_quiz_history)
     _register_content_tools(app)
 
 
