@@ -16,6 +16,9 @@ from sqlalchemy import inspect as sa_inspect, text
 
 from app import create_app
 from app.extensions import db, limiter
+from tests.routing import reuse_url_builders
+
+reuse_url_builders()
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
