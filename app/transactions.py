@@ -11,11 +11,22 @@ bad item does not undo the others. The two places that write on their own are na
 import logging
 
 from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 
 log = logging.getLogger(__name__)
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_the_transaction(connection, name):
+    """SQLite (pysqlite) opens its transaction only before the first INSERT, UPDATE or DELETE; a SAVEPOINT
+    issued before that starts the transaction itself, and its RELEASE commits everything so far. Begin
+    the request's transaction first, so a SAVEPOINT only ever undoes or keeps its own step, as on PostgreSQL."""
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
 
 
 def insert_once(obj) -> bool:

@@ -72,7 +72,6 @@ def _done(year: int, message: str, anchor: str | None = None):
 
 
 def _failed(year: int, form: str, error: Exception, values: dict | None = None):
-    db.session.rollback()
     return _show(year, status=422, errors={form: str(error)}, values={form: values or {}},
                  error_fields={form: getattr(error, "field", None)})
 
@@ -115,7 +114,6 @@ def edit_goal(goal_id):
             services.update_goal(current_user, goal, values["text"], values["competency"] or None,
                                  values["status"])
         except services.PlanError as exc:
-            db.session.rollback()
             error = str(exc)
         else:
             flash("Leerdoel opgeslagen.", "success")
@@ -231,7 +229,6 @@ def decide(pc_id):
     except services.DuplicateSubmission as exc:
         message = str(exc)
     except services.PlanError as exc:
-        db.session.rollback()
         return render("plan/approvals.html", "plan/_approvals.html", status=422,
                       **_approvals_context(errors={pc_id: str(exc)}, values={pc_id: comment}))
     else:
@@ -254,7 +251,6 @@ def reopen_review(user_id):
     try:
         services.reopen_review(current_user, person, year, request.form.get("reason", ""))
     except services.PlanError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
     else:
         flash(f"Het plan {year} van {person.name} is weer open.", "success")
@@ -277,14 +273,12 @@ def review(user_id):
             try:
                 services.sign_off_review(current_user, person, year, held_on, request.form.get("note", ""))
             except services.PlanError as exc:
-                db.session.rollback()
                 error = str(exc)
             else:
                 flash(f"Reflectiegesprek {year} met {person.name} vastgelegd; het plan is nu afgesloten.", "success")
                 return redirect(url_for("plan.review", user_id=person.id, year=year))
     else:
         audit.record(current_user, "review_viewed", person, detail=str(year))
-        db.session.commit()
     plan = services.get_plan(person, year)
     entries = portfolio.list_entries(person, year=year)
     counts: dict[str, int] = {}

@@ -2,6 +2,9 @@
 
 Every change is written to PlanChange (the history the person sees). A plan whose yearly review
 (jaarlijks reflectiegesprek) is signed off is closed: every change raises ClosedYearError.
+The functions add, change and flush; the request or command that called them commits (README,
+"Who commits"). New goals and competencies go through the plan's lists, so a page rendered in the
+same request shows them.
 """
 from __future__ import annotations
 
@@ -121,8 +124,8 @@ def add_goal(user: User, year: int, text: str, competency_code: str | None = Non
     goal = PlanGoal(plan_id=plan.id, text=text, competency=competency, nonce=nonce or None)
     if not insert_once(goal):
         raise DuplicateSubmission("Dit leerdoel was al toegevoegd.")
+    db.session.expire(plan, ["goals"])   # inserted by plan_id (in its SAVEPOINT): reload the list when read
     _log(plan, user, "goal_added", after=_goal_summary(goal))
-    db.session.commit()
     return goal
 
 
@@ -142,15 +145,13 @@ def update_goal(user: User, goal: PlanGoal, text: str, competency_code: str | No
     after = _goal_summary(goal)
     if after != before:
         _log(plan, user, "goal_changed", before, after)
-    db.session.commit()
     return goal
 
 
 def remove_goal(user: User, goal: PlanGoal) -> None:
     plan = _editable(user, goal.plan.year)
     _log(plan, user, "goal_removed", before=_goal_summary(goal))
-    db.session.delete(goal)
-    db.session.commit()
+    plan.goals.remove(goal)   # delete-orphan: deleted at the flush, and gone from the list the page shows
 
 
 def _competency_summary(pc: PlanCompetency) -> str:
@@ -167,33 +168,29 @@ def choose_competency(user: User, year: int, code: str, level: str) -> PlanCompe
     existing = next((pc for pc in plan.competencies if pc.competency_id == competency.id), None)
     if existing is None and not competency.offered:
         # Outside the region's offered list: a proposal a coordinator decides on, never approved at once.
-        pc = PlanCompetency(plan_id=plan.id, competency=competency, level=level, status="pending",
+        pc = PlanCompetency(competency=competency, level=level, status="pending",
                             proposed_name=competency.name, motivation="Gekozen buiten het aanbod van de regio.")
-        db.session.add(pc)
+        plan.competencies.append(pc)
         db.session.flush()
         _log(plan, user, "competency_proposed", after=f"{competency.name} ({level}): buiten het aanbod")
-        db.session.commit()
         return pc
     if existing is not None:
         if existing.level != level:
             before = _competency_summary(existing)
             existing.level = level
             _log(plan, user, "competency_changed", before, _competency_summary(existing))
-            db.session.commit()
         return existing
-    pc = PlanCompetency(plan_id=plan.id, competency=competency, level=level, status="approved")
-    db.session.add(pc)
+    pc = PlanCompetency(competency=competency, level=level, status="approved")
+    plan.competencies.append(pc)
     db.session.flush()
     _log(plan, user, "competency_added", after=_competency_summary(pc))
-    db.session.commit()
     return pc
 
 
 def remove_competency(user: User, pc: PlanCompetency) -> None:
     plan = _editable(user, pc.plan.year)
     _log(plan, user, "competency_removed", before=_competency_summary(pc))
-    db.session.delete(pc)
-    db.session.commit()
+    plan.competencies.remove(pc)   # delete-orphan, as remove_goal
 
 
 def propose_competency(user: User, year: int, name: str, motivation: str, level: str,
@@ -216,13 +213,11 @@ def propose_competency(user: User, year: int, name: str, motivation: str, level:
         raise DuplicateSubmission("Je hebt deze competentie al voorgesteld; ze wacht op goedkeuring.")
     if any(pc.status == "pending" and (pc.proposed_name or "").lower() == name.lower() for pc in plan.competencies):
         raise DuplicateSubmission("Je hebt deze competentie al voorgesteld; ze wacht op goedkeuring.")
-    pc = PlanCompetency(plan_id=plan.id, level=level, status="pending", proposed_name=name,
-                        motivation=motivation)
-    db.session.add(pc)
+    pc = PlanCompetency(level=level, status="pending", proposed_name=name, motivation=motivation)
+    plan.competencies.append(pc)
     db.session.flush()
     _log(plan, user, "competency_proposed", after=f"{name} ({level}): {motivation}")
     _tell_coordinators(user, name, level, motivation)
-    db.session.commit()
     return pc
 
 
@@ -286,7 +281,6 @@ def decide_proposal(coordinator: User, pc: PlanCompetency, approve: bool, commen
               f"{pc.plan.year} is {verdict} door {coordinator.name}."
               + (f"\n\nToelichting: {comment}" if comment else "")
               + f"\n\nJe plan: {public_url('plan.index', year=pc.plan.year)}\n\nPARAAT", user=person)
-    db.session.commit()
     return pc
 
 
@@ -305,7 +299,6 @@ def sign_off_review(coordinator: User, person: User, year: int, held_on: date, n
               f"{year} is gehouden op {held_on:%d-%m-%Y}. Je ontwikkelplan van {year} is nu afgesloten; "
               f"begin je plan voor {year + 1} vanuit dit plan: {public_url('plan.index', year=year)}\n\nPARAAT",
               user=person)
-    db.session.commit()
     return plan
 
 
@@ -327,7 +320,6 @@ def reopen_review(coordinator: User, person: User, year: int, reason: str) -> De
     mail.send(person.email, f"Ontwikkelplan {year} weer open",
               f"Beste {person.name},\n\n{coordinator.name} heeft je ontwikkelplan van {year} weer geopend: "
               f"{reason}\n\nJe plan: {public_url('plan.index', year=year)}\n\nPARAAT", user=person)
-    db.session.commit()
     return plan
 
 
@@ -346,15 +338,14 @@ def start_next_year(user: User, year: int, nonce: str | None = None) -> Developm
     carried = 0
     for goal in source.goals:
         if goal.status == "open" and goal.text not in have_goals:
-            db.session.add(PlanGoal(plan_id=target.id, text=goal.text, competency_id=goal.competency_id))
+            target.goals.append(PlanGoal(text=goal.text, competency_id=goal.competency_id))
             carried += 1
     for pc in source.competencies:
         if pc.status == "approved" and pc.competency_id not in have_comps:
-            db.session.add(PlanCompetency(plan_id=target.id, competency_id=pc.competency_id, level=pc.level,
-                                          status="approved"))
+            target.competencies.append(PlanCompetency(competency_id=pc.competency_id, level=pc.level,
+                                                      status="approved"))
             carried += 1
     _log(target, user, "carried_over", after=f"Overgenomen uit {year}: {carried} onderdelen")
-    db.session.commit()
     return target
 
 

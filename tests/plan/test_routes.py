@@ -58,6 +58,7 @@ def test_closed_year_refuses_edits_with_message(client, person):
     coordinator = factories.user(roles=("coordinator",), functions=())
     plans.add_goal(person, YEAR - 1, "Oud doel")
     plans.sign_off_review(coordinator, person, YEAR - 1, date(YEAR - 1, 12, 1))
+    db.session.commit()   # as the coordinator's request did
     response = client.post(f"/plan/{YEAR - 1}/goals", data={"text": "Te laat", "nonce": "z"}, headers=HTMX)
     assert response.status_code == 422 and "afgesloten" in response.get_data(as_text=True)
     page = client.get(f"/plan?year={YEAR - 1}").get_data(as_text=True)
@@ -68,6 +69,7 @@ def test_closed_year_refuses_edits_with_message(client, person):
 def test_someone_elses_goal_is_404_and_logged(client, person):
     other = factories.user(functions=("OL",))
     goal = plans.add_goal(other, YEAR, "Van iemand anders")
+    db.session.commit()
     assert client.get(f"/plan/goals/{goal.id}").status_code == 404
     assert client.post(f"/plan/goals/{goal.id}/delete").status_code == 404
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditLog).filter_by(

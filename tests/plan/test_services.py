@@ -21,6 +21,7 @@ def person(app):
 
 def test_goal_rules_length_unknown_competency_and_double_submit(app, person):
     goal = plans.add_goal(person, YEAR, "  Sneller een gedeeld beeld  ", "leiderschap", nonce="abc")
+    db.session.commit()   # as the request that called it
     assert goal.text == "Sneller een gedeeld beeld" and goal.competency.code == "leiderschap"
     with pytest.raises(plans.DuplicateSubmission):
         plans.add_goal(person, YEAR, "Sneller een gedeeld beeld", "leiderschap", nonce="abc")
@@ -96,6 +97,7 @@ def test_closed_year_is_read_only(app, person):
     coordinator = factories.user(roles=("coordinator",), functions=())
     goal = plans.add_goal(person, 2025, "Oud doel")
     plans.sign_off_review(coordinator, person, 2025, date(2025, 12, 10), "Fijn gesprek")
+    db.session.commit()
     for attempt in (lambda: plans.add_goal(person, 2025, "Nieuw"),
                     lambda: plans.update_goal(person, goal, "Anders", None, "open"),
                     lambda: plans.remove_goal(person, goal),
@@ -120,3 +122,29 @@ def test_start_next_year_carries_unfinished_goals_and_competencies(app, person):
     assert plans.chosen_competency_codes(person, 2026) == ["crisisdiagnose"]
     with pytest.raises(plans.PlanError):
         plans.start_next_year(person, 2019)
+
+
+def test_services_never_commit_so_the_caller_can_undo_everything(app, person):
+    """Services add and flush; the request commits (README, Who commits). Rolled back, nothing is kept."""
+    from app.models import DevelopmentPlan, FormSubmission, PlanChange, PlanCompetency, PlanGoal
+    coordinator = factories.user(roles=("coordinator",), functions=())
+    db.session.commit()
+    counted = (DevelopmentPlan, PlanGoal, PlanCompetency, PlanChange, FormSubmission, OutboxMessage, AuditLog,
+               Competency)
+
+    def counts():
+        return [db.session.scalar(db.select(db.func.count()).select_from(model)) for model in counted]
+
+    before = counts()
+    goal = plans.add_goal(person, YEAR, "Doel", "leiderschap", nonce="n1")
+    plans.update_goal(person, goal, "Ander doel", None, "achieved")
+    chosen = plans.choose_competency(person, YEAR, "crisisdiagnose", "basis")
+    plans.remove_competency(person, chosen)
+    pc = plans.propose_competency(person, YEAR, "Onderhandelen", "Gijzelingen", "basis", nonce="n2")
+    plans.decide_proposal(coordinator, pc, True, "")
+    plans.start_next_year(person, YEAR, nonce="n3")
+    plans.sign_off_review(coordinator, person, YEAR - 1, date(YEAR - 1, 12, 1))
+    plans.reopen_review(coordinator, person, YEAR - 1, "Verkeerd jaar")
+    assert counts() != before   # flushed: visible inside the transaction
+    db.session.rollback()
+    assert counts() == before
