@@ -9,9 +9,10 @@ import threading
 from datetime import date, timedelta
 
 from app.extensions import db
-from app.models import (Activity, AuditLog, DevelopmentPlan, OutboxMessage, PlanChange, PlanCompetency, PlanGoal,
-                        RegistrationRound)
+from app.models import (Activity, AuditLog, DevelopmentPlan, ObservationNote, OutboxMessage, PeerObservation,
+                        PlanChange, PlanCompetency, PlanGoal, PortfolioEntry, Reflection, RegistrationRound)
 from app.plan import services as plans
+from app.portfolio import services as portfolio
 from tests import factories
 from tests.conftest import HTMX
 
@@ -125,3 +126,52 @@ def test_goal_repeated_with_the_same_nonce_makes_one(app):
     db.session.commit()
     _at_once(app, person, f"/plan/{YEAR}/goals", {"text": "Tweede doel", "nonce": "same-nonce"}, HTMX)
     assert _count(PlanGoal, text="Tweede doel") == 1
+
+
+# --- portfolio -----------------------------------------------------------------------------------
+
+def _portfolio_entry(person):
+    entry, _ = portfolio.add_manual_entry(person, "activity", date.today(), "Multi Dubbel", nonce="setup",
+                                          activity_kind="multi_exercise")
+    db.session.commit()
+    return entry.id
+
+
+def test_portfolio_entry_added_four_times_makes_one(app):
+    person = factories.user(functions=("OL",))
+    data = {"kind": "knowledge_day", "title": "Kennisdag dubbel", "occurred_on": date.today().isoformat(),
+            "nonce": "entry-nonce"}
+    _at_once(app, person, "/portfolio/new", data, HTMX)
+    assert _count(PortfolioEntry, title="Kennisdag dubbel") == 1
+
+
+def test_portfolio_texts_saved_four_times_make_one_feedup_and_one_reflection(app):
+    person = factories.user(functions=("OL",))
+    entry_id = _portfolio_entry(person)
+    data = {"learn": "Opschalen", "went_well": "Rust", "to_develop": ""}
+    _at_once(app, person, f"/portfolio/{entry_id}/texts", data, HTMX)
+    assert _count(Reflection, kind="feedup", entry_id=entry_id) == 1
+    assert _count(Reflection, kind="reflection", entry_id=entry_id) == 1
+
+
+def test_observer_invited_four_times_gets_one_invitation_and_one_mail(app):
+    person = factories.user(functions=("OL",))
+    colleague = factories.user(functions=("OL",), reg=person.region)
+    entry_id = _portfolio_entry(person)
+    mails_before = _count(OutboxMessage)
+    _at_once(app, person, f"/portfolio/{entry_id}/observers", {"colleague": str(colleague.id), "nonce": "inv"}, HTMX)
+    assert _count(PeerObservation, entry_id=entry_id) == 1
+    assert _count(OutboxMessage) == mails_before + 1
+
+
+def test_observation_saved_four_times_mails_the_observed_once(app):
+    person = factories.user(functions=("OL",))
+    colleague = factories.user(functions=("OL",), reg=person.region)
+    goal = plans.add_goal(person, YEAR, "Rust uitstralen")
+    obs, _ = portfolio.invite_observer(person, colleague.id, title="Multi", occurred_on=date.today())
+    db.session.commit()
+    obs_id, goal_id, mails_before = obs.id, goal.id, _count(OutboxMessage)
+    _at_once(app, colleague, f"/portfolio/observations/{obs_id}", {f"goal-{goal_id}": "Kalm", "general": ""}, HTMX)
+    assert _count(ObservationNote, observation_id=obs_id) == 1
+    assert _count(PortfolioEntry, source="observation_received", source_ref=str(obs_id)) == 1
+    assert _count(OutboxMessage) == mails_before + 1

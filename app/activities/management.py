@@ -154,12 +154,11 @@ def record_attendance(activity: Activity, attended_ids: set[int], actor: User,
         if reg.user_id in attended_ids:
             reg.status = "attended"
             record_entry(reg.user_id, kind, activity.starts_at.date(), activity.title,
-                         activity_kind=activity.kind, source="attendance", source_ref=str(activity.id),
-                         commit=False)
+                         activity_kind=activity.kind, source="attendance", source_ref=str(activity.id))
             present += 1
         else:
             reg.status = "no_show"
-            remove_entry(reg.user_id, "attendance", str(activity.id), commit=False)
+            remove_entry(reg.user_id, "attendance", str(activity.id))
             absent += 1
     audit.record(actor, "attendance_recorded", activity, detail=f"aanwezig {present}, afwezig {absent}")
     db.session.flush()
@@ -203,7 +202,7 @@ def add_walk_in(activity: Activity, user_id: int, actor: User, now: datetime | N
         db.session.add(reg)
     reg.status, reg.function_id, reg.waitlist_position, reg.offer_expires_at = "attended", function_id, None, None
     record_entry(person.id, PORTFOLIO_KIND.get(activity.kind, "activity"), activity.starts_at.date(), activity.title,
-                 activity_kind=activity.kind, source="attendance", source_ref=str(activity.id), commit=False)
+                 activity_kind=activity.kind, source="attendance", source_ref=str(activity.id))
     audit.record(actor, "attendance_walk_in", activity, detail=f"user {person.id}")
     db.session.flush()
     return person

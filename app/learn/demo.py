@@ -36,7 +36,7 @@ def seed_reads(region, today=None) -> int:
                 continue
             db.session.add(ModuleRead(user_id=person.id, slug=module.slug, read_at=read_at))
             record_entry(person.id, "module_read", day, f"Microlearning: {module.title}", source="module",
-                         source_ref=module.slug, commit=False)
+                         source_ref=module.slug)
             created += 1
     db.session.flush()
     return created

@@ -139,7 +139,7 @@ def mark_read(user, module: Module, now: datetime | None = None) -> tuple[Module
             db.session.rollback()
             row = db.session.scalar(db.select(ModuleRead).filter_by(user_id=user.id, slug=module.slug))
     record_entry(user.id, "module_read", row.read_at.date(), f"Microlearning: {module.title}",
-                 source="module", source_ref=module.slug, commit=False)
+                 source="module", source_ref=module.slug)
     db.session.commit()
     return row, created
 

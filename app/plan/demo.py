@@ -39,7 +39,7 @@ def _plan(user: User, year: int) -> tuple[DevelopmentPlan, bool]:
 
 def _entry(user, tag, kind, on, title, activity_kind=None, **extra):
     entry = record_entry(user.id, kind, on, title, activity_kind=activity_kind, source="demo",
-                         source_ref=f"{user.id}-{tag}", commit=False)
+                         source_ref=f"{user.id}-{tag}")
     for key, value in extra.items():
         setattr(entry, key, value)
     return entry
@@ -174,11 +174,9 @@ def _seed_observations(people, today) -> None:
                                            text="Na twintig minuten stond er een gedeeld beeld in LCMS; "
                                                 "de samenvatting hardop hielp iedereen."))
         record_entry(sanne.id, "peer_observation", occurred, f"Waarneming door {received_by.name}: {obs.title}",
-                     activity_kind="peer_observation", source="observation_received", source_ref=str(obs.id),
-                     commit=False)
+                     activity_kind="peer_observation", source="observation_received", source_ref=str(obs.id))
         record_entry(received_by.id, "peer_observation", occurred, f"Waarneming van {sanne.name}: {obs.title}",
-                     activity_kind="peer_observation", source="observation_given", source_ref=str(obs.id),
-                     commit=False)
+                     activity_kind="peer_observation", source="observation_given", source_ref=str(obs.id))
     asker = colleagues[1]
     if not db.session.scalar(db.select(PeerObservation.id).filter_by(observed_id=asker.id, nonce="demo-invite")):
         db.session.add(PeerObservation(observed_id=asker.id, observer_id=sanne.id, title="Opstartoefening ROT",

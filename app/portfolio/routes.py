@@ -69,7 +69,6 @@ def new():
             incident_type=values["incident_type"], role=values["role"], grip_level=values["grip_level"] or None,
             competency_codes=values["competencies"], goal_ids=values["goals"])
     except services.PortfolioError as exc:
-        db.session.rollback()
         context = _new_context(values, exc.errors)
         context["nonce"] = values["nonce"] or context["nonce"]
         return render("portfolio/new.html", "portfolio/_new_form.html", status=422, **context)
@@ -110,7 +109,7 @@ def _entry_done(entry, message, anchor=None):
 
 
 def _entry_failed(entry, form, exc, values=None):
-    db.session.rollback()
+    """422 (the request rolls back) with the form's errors and the user's input."""
     return _entry_page(entry, status=422, errors={form: exc.errors}, values={form: values or {}})
 
 
@@ -210,7 +209,6 @@ def activity(activity_id):
         try:
             services.save_feedup(current_user, learn, activity_id=activity_id, title=planned.title)
         except services.PortfolioError as exc:
-            db.session.rollback()
             errors = exc.errors
         else:
             flash("Feedup opgeslagen. Na afloop vragen we je om een reflectie.", "success")
@@ -251,7 +249,6 @@ def observe(obs_id):
             services.record_observation(current_user, obs, {g.id: values[f"goal-{g.id}"] for g in goals},
                                         values["general"])
         except services.PortfolioError as exc:
-            db.session.rollback()
             errors = exc.errors
         else:
             flash("Je waarneming is opgeslagen en zichtbaar voor je collega.", "success")

@@ -5,38 +5,36 @@ from datetime import date
 
 from app.extensions import db
 from app.models import ENTRY_KINDS, PortfolioEntry
+from app.transactions import insert_once
+
+
+def _sourced(user_id: int, source: str, source_ref: str) -> PortfolioEntry | None:
+    return db.session.scalar(db.select(PortfolioEntry).filter_by(user_id=user_id, source=source,
+                                                                 source_ref=str(source_ref)))
 
 
 def record_entry(user_id: int, kind: str, occurred_on: date, title: str, *, activity_kind: str | None = None,
-                 source: str = "manual", source_ref: str | None = None, notes: str | None = None,
-                 commit: bool = True) -> PortfolioEntry:
-    """Add (or update) the entry for this source; a second call with the same source_ref changes, never adds."""
+                 source: str = "manual", source_ref: str | None = None, notes: str | None = None) -> PortfolioEntry:
+    """Add (or update) the entry for this source; a second call with the same source_ref changes, never adds.
+    Like every service it adds to the session and leaves the commit to the caller (README, "Who commits")."""
     if kind not in ENTRY_KINDS:
         raise ValueError(f"unknown portfolio entry kind {kind!r}")
-    entry = None
-    if source_ref is not None:
-        entry = db.session.scalar(db.select(PortfolioEntry).filter_by(
-            user_id=user_id, source=source, source_ref=str(source_ref)))
+    entry = _sourced(user_id, source, source_ref) if source_ref is not None else None
     if entry is None:
         entry = PortfolioEntry(user_id=user_id, source=source,
                                source_ref=str(source_ref) if source_ref is not None else None)
         db.session.add(entry)
     entry.kind, entry.occurred_on, entry.title = kind, occurred_on, title[:200]
     entry.activity_kind, entry.notes = activity_kind, notes
-    if commit:
-        db.session.commit()
     return entry
 
 
-def remove_entry(user_id: int, source: str, source_ref: str, commit: bool = True) -> bool:
+def remove_entry(user_id: int, source: str, source_ref: str) -> bool:
     """Remove the entry of a source object (e.g. attendance withdrawn); True when one was removed."""
-    entry = db.session.scalar(db.select(PortfolioEntry).filter_by(
-        user_id=user_id, source=source, source_ref=str(source_ref)))
+    entry = _sourced(user_id, source, source_ref)
     if entry is None:
         return False
     db.session.delete(entry)
-    if commit:
-        db.session.commit()
     return True
 
 
@@ -45,8 +43,6 @@ def remove_entry(user_id: int, source: str, source_ref: str, commit: bool = True
 # ---------------------------------------------------------------------------------------------
 import logging  # noqa: E402
 from datetime import timedelta  # noqa: E402
-
-from sqlalchemy.exc import IntegrityError  # noqa: E402
 
 from app import audit, mail  # noqa: E402
 from app.models import (Competency, DevelopmentPlan, EntryCompetency, EntryGoal, GRIP_LEVELS,  # noqa: E402
@@ -127,24 +123,19 @@ def add_manual_entry(user: User, kind: str, occurred_on: date, title: str, *, no
         raise PortfolioError(next(iter(errors.values())), errors=errors)
     competencies = _competencies(user, competency_codes)
     goals = _goals(user, goal_ids)
-    existing = db.session.scalar(db.select(PortfolioEntry).filter_by(user_id=user.id, source="manual",
-                                                                     source_ref=nonce))
+    existing = _sourced(user.id, "manual", nonce)
     if existing is not None:
         return existing, False
-    try:
-        entry = record_entry(user.id, kind, occurred_on, title, activity_kind=activity_kind, source="manual",
-                             source_ref=nonce, notes=(notes or "").strip() or None, commit=False)
-        entry.incident_type = (incident_type or "").strip()[:120] or None if kind == "deployment" else None
-        entry.role = (role or "").strip()[:120] or None if kind == "deployment" else None
-        entry.grip_level = grip_level or None if kind == "deployment" else None
-        db.session.flush()
-        _set_links(entry, competencies, goals)
-        db.session.commit()
-    except IntegrityError:  # the other tap of a double tap won the race
-        db.session.rollback()
-        existing = db.session.scalar(db.select(PortfolioEntry).filter_by(user_id=user.id, source="manual",
-                                                                         source_ref=nonce))
-        return existing, False
+    deployment = kind == "deployment"
+    entry = PortfolioEntry(
+        user_id=user.id, source="manual", source_ref=nonce, kind=kind, occurred_on=occurred_on, title=title,
+        activity_kind=activity_kind, notes=(notes or "").strip() or None,
+        incident_type=(incident_type or "").strip()[:120] or None if deployment else None,
+        role=(role or "").strip()[:120] or None if deployment else None,
+        grip_level=grip_level or None if deployment else None)
+    if not insert_once(entry):  # the other tap of a double tap stored it first
+        return _sourced(user.id, "manual", nonce), False
+    _set_links(entry, competencies, goals)
     return entry, True
 
 
@@ -182,7 +173,6 @@ def _set_links(entry: PortfolioEntry, competencies, goals) -> None:
 def set_links(user: User, entry: PortfolioEntry, competency_codes=(), goal_ids=()) -> None:
     competencies, goals = _competencies(user, competency_codes), _goals(user, goal_ids)
     _set_links(entry, competencies, goals)
-    db.session.commit()
 
 
 def year_plan(user: User, year: int) -> DevelopmentPlan | None:
@@ -203,12 +193,10 @@ def remove_manual_entry(user: User, entry: PortfolioEntry) -> None:
     if entry.user_id != user.id or entry.source != "manual":
         raise PortfolioError("Alleen wat je zelf toevoegde kun je verwijderen.")
     db.session.delete(entry)
-    db.session.commit()
 
 
 def set_shared(user: User, entry: PortfolioEntry, shared: bool) -> None:
     entry.shared_with_coordinator = bool(shared)
-    db.session.commit()
 
 
 # --- feedup and reflection -------------------------------------------------------------------
@@ -307,31 +295,28 @@ def save_texts(user: User, entry: PortfolioEntry, learn: str, went_well: str, to
     elif current["reflection"] is not None:
         db.session.delete(current["reflection"])
         changed.append("reflectie")
-    db.session.commit()
     return changed
 
 
 def _save(user: User, kind: str, entry, activity_id, title, **fields) -> Reflection:
     """Upsert: one feedup and one reflection per entry/activity, so a double tap saves once."""
     if entry is not None:
-        row = texts_for_entry(user, entry)[kind]
         activity_id = activity_id or _entry_activity_id(entry)
-        title = entry.title
+        fields.update(entry_id=entry.id, title=entry.title[:200])
     else:
-        row = text_for_activity(user, kind, activity_id)
+        fields["title"] = (title or "")[:200]
+
+    def current() -> Reflection | None:
+        return texts_for_entry(user, entry)[kind] if entry is not None else text_for_activity(user, kind, activity_id)
+
+    row = current()
     if row is None:
-        row = Reflection(user_id=user.id, kind=kind, activity_id=activity_id)
-        db.session.add(row)
-    if entry is not None:
-        row.entry_id = entry.id
-    row.title = (title or "")[:200]
+        row = Reflection(user_id=user.id, kind=kind, activity_id=activity_id, **fields)
+        if insert_once(row):
+            return row
+        row = current()  # a parallel tap stored it first: change that one
     for key, value in fields.items():
         setattr(row, key, value)
-    try:
-        db.session.commit()
-    except IntegrityError:  # a parallel tap created it first; update that one
-        db.session.rollback()
-        return _save(user, kind, entry, activity_id, title, **fields)
     return row
 
 
@@ -380,25 +365,24 @@ def invite_observer(user: User, colleague_id: int, *, entry: PortfolioEntry | No
         title, occurred_on = entry.title, entry.occurred_on
     if not title or occurred_on is None:
         raise PortfolioError("Kies de activiteit waarbij je collega je waarneemt.")
-    if nonce:
-        existing = db.session.scalar(db.select(PeerObservation).filter_by(observed_id=user.id, nonce=nonce))
-        if existing:
-            return existing, False
+
+    def sent_before() -> PeerObservation | None:
+        return db.session.scalar(db.select(PeerObservation).filter_by(observed_id=user.id, nonce=nonce)) \
+            if nonce else None
+
+    existing = sent_before()
+    if existing is not None:
+        return existing, False
     obs = PeerObservation(observed_id=user.id, observer_id=colleague.id, entry_id=entry.id if entry else None,
                           activity_id=activity_id, title=title[:200], occurred_on=occurred_on, nonce=nonce)
-    db.session.add(obs)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        return db.session.scalar(db.select(PeerObservation).filter_by(observed_id=user.id, nonce=nonce)), False
+    if not insert_once(obs):  # the other tap of a double tap sent it
+        return sent_before(), False
     mail.send(colleague.email, f"{user.name} vraagt je om een waarneming",
               f"Beste {colleague.name},\n\n{user.name} vraagt of je wilt waarnemen bij '{obs.title}' "
               f"({occurred_on:%d-%m-%Y}) en per leerdoel van {user.name} wilt opschrijven wat je zag "
               f"(vakman herkent vakman). "
               f"Schrijf je waarneming op: {public_url('portfolio.observe', obs_id=obs.id)}\n\nPARAAT",
               user=colleague)
-    db.session.commit()
     return obs, True
 
 
@@ -431,6 +415,11 @@ def record_observation(observer: User, obs: PeerObservation, notes: dict[int, st
     cleaned = dict(zip(kept, texts))
     if not general and not any(cleaned.values()):
         raise PortfolioError("Schrijf minstens één waarneming op.")
+    # The first save marks it done in one UPDATE: of two taps at once, the second waits for the first
+    # and finds it done, so the observed person gets one mail.
+    first_time = db.session.execute(
+        db.update(PeerObservation).where(PeerObservation.id == obs.id, PeerObservation.status != "done")
+        .values(status="done", completed_at=utcnow())).rowcount == 1
     existing = {n.goal_id: n for n in observation_notes(obs)}
     for gid, text in cleaned.items():
         note = existing.get(gid)
@@ -441,20 +430,15 @@ def record_observation(observer: User, obs: PeerObservation, notes: dict[int, st
         elif note is not None:
             db.session.delete(note)
     obs.general = general
-    first_time = obs.status != "done"
-    obs.status, obs.completed_at = "done", obs.completed_at or utcnow()
     observed = db.session.get(User, obs.observed_id)
     record_entry(observed.id, "peer_observation", obs.occurred_on, f"Waarneming door {observer.name}: {obs.title}",
-                 activity_kind="peer_observation", source="observation_received", source_ref=str(obs.id),
-                 commit=False)
+                 activity_kind="peer_observation", source="observation_received", source_ref=str(obs.id))
     record_entry(observer.id, "peer_observation", obs.occurred_on, f"Waarneming van {observed.name}: {obs.title}",
-                 activity_kind="peer_observation", source="observation_given", source_ref=str(obs.id),
-                 commit=False)
+                 activity_kind="peer_observation", source="observation_given", source_ref=str(obs.id))
     if first_time:
         mail.send(observed.email, f"{observer.name} heeft een waarneming vastgelegd",
                   f"Beste {observed.name},\n\n{observer.name} heeft de waarneming bij '{obs.title}' vastgelegd. "
                   f"Je leest ze in je portfolio: {public_url('portfolio.index')}\n\nPARAAT", user=observed)
-    db.session.commit()
     return obs
 
 

@@ -132,7 +132,7 @@ def finish_attempt(user, quiz: Quiz, attempt: QuizAttempt, now: datetime | None 
     if attempt.finished_at is None:
         attempt.finished_at = now or utcnow()
     record_entry(user.id, "quiz", attempt.finished_at.date(), f"Oefentoets: {quiz.title}",
-                 source="quiz", source_ref=str(attempt.id), commit=False)
+                 source="quiz", source_ref=str(attempt.id))
     if commit:
         db.session.commit()
 

@@ -11,8 +11,8 @@ from tests import factories
 def _deactivated(days_ago: int) -> User:
     person = factories.user(active=False)
     person.deactivated_at = datetime(2026, 11, 1) - timedelta(days=days_ago)
-    db.session.commit()
     record_entry(person.id, "deployment", date(2025, 5, 1), "Inzet brand", source="manual")
+    db.session.commit()   # services leave the commit to the caller
     return person
 
 

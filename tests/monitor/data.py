@@ -12,7 +12,7 @@ _ref = count(1)
 
 def entry(user, kind, on: date, entry_kind="activity", title=None, shared=False):
     e = record_entry(user.id, entry_kind, on, title or f"{kind} {on}", activity_kind=kind, source="test",
-                     source_ref=str(next(_ref)), commit=False)
+                     source_ref=str(next(_ref)))
     e.shared_with_coordinator = shared
     db.session.commit()
     return e

@@ -1,4 +1,8 @@
-"""Portfolio pages: page and fragment, double submit, privacy per role, observation, export, print."""
+"""Portfolio pages: page and fragment, double submit, privacy per role, observation, export, print.
+
+Services never commit (README, "Who commits"): the set-up commits after its service calls, as a request
+does, so a 422 (which rolls the request back) cannot take the set-up with it.
+"""
 import json
 from datetime import date, timedelta
 
@@ -26,12 +30,14 @@ def person(app, auth):
 def _entry(user, title="Multi-oefening", ref="r"):
     entry, _ = services.add_manual_entry(user, "activity", TODAY - timedelta(days=2), title, nonce=ref,
                                          activity_kind="multi_exercise")
+    db.session.commit()
     return entry
 
 
 def test_index_page_fragment_and_kind_filter(client, person):
     _entry(person, "Oefening Hoogwater")
     services.add_manual_entry(person, "deployment", TODAY, "Inzet brand", nonce="d")
+    db.session.commit()
     page = client.get("/portfolio").get_data(as_text=True)
     assert "<html" in page and "Oefening Hoogwater" in page and "Inzet brand" in page and "Alleen jij" not in page
     assert "Privé tenzij je deelt" in page
@@ -140,6 +146,7 @@ def test_empty_texts_form_asks_for_text(client, person):
 
 def test_no_feedup_on_a_deployment_that_happened(client, person):
     entry, _ = services.add_manual_entry(person, "deployment", TODAY, "Inzet brand", nonce="d")
+    db.session.commit()
     page = client.get(f"/portfolio/{entry.id}").get_data(as_text=True)
     assert "Wat wil ik hier leren?" not in page and "Reflectie opslaan" in page
 
@@ -159,6 +166,7 @@ def test_other_peoples_entries_are_404_and_logged(client, auth, app, role):
     owner = factories.user(functions=("OL",))
     entry = _entry(owner)
     services.save_reflection(owner, "Privé-tekst", "", entry=entry)
+    db.session.commit()
     viewer = factories.user(email="v@example.nl", roles=(role,), functions=("OL",))
     auth.login("v@example.nl")
     for path in (f"/portfolio/{entry.id}",):
@@ -177,6 +185,7 @@ def test_coordinator_review_shows_shared_text_only(client, auth, app):
     services.save_reflection(owner, "Zichtbare reflectie", "", entry=shared)
     services.save_reflection(owner, "Verborgen reflectie", "", entry=private)
     services.set_shared(owner, shared, True)
+    db.session.commit()
     factories.user(email="c@example.nl", roles=("coordinator",), functions=())
     auth.login("c@example.nl")
     page = client.get(f"/plan/review/{owner.id}").get_data(as_text=True)
@@ -190,6 +199,7 @@ def test_observer_writes_observation_and_sees_only_own_text(client, auth, app):
     entry = _entry(owner)
     services.save_reflection(owner, "Eigen reflectie van Olga", "", entry=entry)
     obs, _ = services.invite_observer(owner, observer.id, entry=entry)
+    db.session.commit()
     auth.login("w@example.nl")
     assert "Olga Ensink" in client.get("/portfolio/observations").get_data(as_text=True)
     form = client.get(f"/portfolio/observations/{obs.id}").get_data(as_text=True)
@@ -238,6 +248,7 @@ def test_feedup_for_planned_activity_and_start_card(client, person, app):
 def test_export_json_and_print(client, person):
     entry = _entry(person, "Oefening Twentekanaal")
     services.save_feedup(person, "Mijn feedup", entry=entry)
+    db.session.commit()
     response = client.get("/portfolio/export.json")
     assert response.mimetype == "application/json" and "attachment" in response.headers["Content-Disposition"]
     data = json.loads(response.get_data(as_text=True))

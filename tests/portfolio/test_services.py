@@ -4,7 +4,8 @@ from datetime import date, timedelta
 import pytest
 
 from app.extensions import db
-from app.models import PortfolioEntry
+from app.models import (EntryCompetency, EntryGoal, ObservationNote, PeerObservation, PortfolioEntry,
+                        Reflection)
 from app.norms import services as norms
 from app.norms.planned import Planned, register_planned_provider
 from app.plan import services as plans
@@ -146,3 +147,47 @@ def test_export_is_complete(app, person):
         assert expected in text
     assert any(e["goal_ids"] == [goal.id] for e in data["entries"])
     assert {e["kind"] for e in data["entries"]} == {"deployment", "peer_observation"}
+
+
+# --- who commits: the caller (README) -----------------------------------------------------------
+
+WRITES = {
+    "add_manual_entry": lambda s: services.add_manual_entry(
+        s.person, "deployment", date(2026, 5, 2), "Inzet", nonce="new", grip_level="2",
+        competency_codes=["leiderschap"], goal_ids=[s.goal.id], today=TODAY),
+    "record_entry": lambda s: services.record_entry(s.person.id, "quiz", TODAY, "Oefentoets", source="quiz",
+                                                    source_ref="q1"),
+    "remove_entry": lambda s: services.remove_entry(s.person.id, "manual", "kept"),
+    "remove_manual_entry": lambda s: services.remove_manual_entry(s.person, s.entry),
+    "set_shared": lambda s: services.set_shared(s.person, s.entry, True),
+    "set_links": lambda s: services.set_links(s.person, s.entry, ["leiderschap"], [s.goal.id]),
+    "save_texts": lambda s: services.save_texts(s.person, s.entry, "Leren", "Goed", "Beter", s.goal.id),
+    "save_feedup_for_activity": lambda s: services.save_feedup(s.person, "Opschalen", activity_id=5, title="Multi"),
+    "invite_observer": lambda s: services.invite_observer(s.person, s.colleague.id, entry=s.entry, nonce="i2"),
+    "record_observation": lambda s: services.record_observation(s.colleague, s.obs, {s.goal.id: "Kalm"}, "Goed"),
+}
+
+
+@pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
+def test_a_service_never_commits_the_callers_rollback_leaves_nothing(app, person, write):
+    from types import SimpleNamespace
+
+    from app.models import OutboxMessage
+    colleague = factories.user(functions=("OL",))
+    goal = plans.add_goal(person, 2026, "Rust uitstralen")
+    entry, _ = services.add_manual_entry(person, "activity", date(2026, 5, 1), "Multi", nonce="kept",
+                                         activity_kind="multi_exercise", today=TODAY)
+    services.save_feedup(person, "Eerdere feedup", entry=entry)
+    obs, _ = services.invite_observer(person, colleague.id, entry=entry, nonce="i1")
+    db.session.commit()
+    tables = [m.__table__ for m in (PortfolioEntry, EntryCompetency, EntryGoal, Reflection, PeerObservation,
+                                    ObservationNote, OutboxMessage)]
+
+    def stored():
+        return {t.name: sorted(map(repr, db.session.execute(db.select(t)).all())) for t in tables}
+    before = stored()
+    write(SimpleNamespace(person=person, colleague=colleague, goal=goal, entry=entry, obs=obs))
+    db.session.flush()
+    assert stored() != before  # the call did change something ...
+    db.session.rollback()
+    assert stored() == before  # ... and the caller's rollback takes all of it back
