@@ -7,6 +7,7 @@ import re
 
 import yaml
 
+from app.content.problems import Problem, display_path
 from app.quizzes.loader import load_dir
 
 # The region's ten crisis competencies (CONTRACT); used when the database has none yet.
@@ -116,3 +117,11 @@ def quiz_warnings(path) -> list[tuple[str, int, str]]:
                               "feedback; alleen de toelichting van de vraag helpt dan")
                              for o in question.options if not o.feedback)
     return sorted(found)
+
+
+def content_problems(app) -> list[Problem]:
+    """The quizzes' part of `flask content check` (a receiver of app.content.checking): problems, then warnings."""
+    directory = app.config["QUIZ_DIR"]
+    return ([Problem(display_path(path), line, message) for path, line, message in validate_quiz_dir(directory)]
+            + [Problem(display_path(path), line, message, warning=True)
+               for path, line, message in quiz_warnings(directory)])

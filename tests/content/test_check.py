@@ -1,7 +1,7 @@
 """`flask content check`: one `path:line: message` per problem, exit 1 on any, a summary when clean."""
 import pytest
 
-from app.content import Problem, register_checker
+from app.content import Problem, checking
 from tests import factories
 from tests.content.helpers import content_dir, quiz_dir, write_module, write_quiz  # noqa: F401
 
@@ -98,19 +98,19 @@ def test_competency_codes_come_from_the_database_once_seeded(app, runner, conten
     assert code == 1 and "onbekende competentie 'nafase'" in output  # not in this region's list
 
 
-def test_registered_checkers_add_their_problems(app, runner, content_dir):
+def test_connected_checkers_add_their_problems(app, runner, content_dir):
     write_module(content_dir, "a.md", raw_front=GOOD)
-    register_checker(app, lambda: [Problem("quizzes/x.yaml", 7, "vraag q1 heeft geen goed antwoord")])
-    code, output = check(runner)
+    with checking.connected_to(lambda app: [Problem("quizzes/x.yaml", 7, "vraag q1 heeft geen goed antwoord")]):
+        code, output = check(runner)
     assert code == 1
     assert "quizzes/x.yaml:7: vraag q1 heeft geen goed antwoord" in output
 
 
 def test_a_failing_checker_is_a_problem_not_a_crash(app, runner, content_dir):
-    def broken():
+    def broken(app):
         raise RuntimeError("kapot")
-    register_checker(app, broken)
-    code, output = check(runner)
+    with checking.connected_to(broken):
+        code, output = check(runner)
     assert code == 1 and "controle kon niet worden uitgevoerd: kapot" in output
 
 

@@ -183,9 +183,10 @@ def test_module_page_shows_its_last_change_and_the_start_page_marks_it_updated(r
 
 def test_warnings_do_not_hold_a_commit_back_and_no_password_in_the_address_is_shown(runner, client, app,
                                                                                     content_repo):
-    from app.content import Problem, register_checker
-    register_checker(app, lambda: [Problem("quizzes/diagnose-quiz.yaml", 1, "waarschuwing: kan beter", warning=True)])
-    code, output = sync(runner)
+    from app.content import Problem, checking
+    with checking.connected_to(
+            lambda app: [Problem("quizzes/diagnose-quiz.yaml", 1, "waarschuwing: kan beter", warning=True)]):
+        code, output = sync(runner)
     assert code == 0 and "is live" in output         # a warning never holds a commit back
     app.config["CONTENT_REPO"] = "https://anna:geheim-token@git.example.nl/oto/inhoud.git"
     code, output = sync(runner)
