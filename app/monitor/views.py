@@ -199,11 +199,8 @@ def module_reach(region_id: int, year: int) -> list[tuple[str, str, int]]:
 
 
 def _module_titles() -> dict[str, str]:
-    try:
-        from app.content.catalogue import get_catalogue
-        return {slug: m.title for slug, m in get_catalogue().modules.items()}
-    except Exception:  # a broken content folder must not take the dashboard down
-        return {}
+    from app.content.catalogue import get_catalogue
+    return {slug: m.title for slug, m in get_catalogue().modules.items()}
 
 
 def quizzes_with_people(region_id: int) -> list[tuple[str, str, int]]:
