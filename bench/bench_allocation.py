@@ -26,12 +26,11 @@ sys.path.insert(0, str(ROOT))
 from app.allocation import solve  # noqa: E402
 from app.allocation.instance import parse  # noqa: E402
 from app.allocation.solver import _Allocation  # noqa: E402
+from app.competencies import CRISIS_COMPETENCY_CODES  # noqa: E402
 from bench.plain_da import plain_da  # noqa: E402
 
-NORMS = [ROOT / "app/demo/data/norms-twente-2026.yaml", ROOT.parent / "shared/data/norms-twente-2026.yaml"]
-COMPETENCIES = ["crisissensitiviteit", "crisisdiagnose", "flexibele-crisisorganisatie",
-                "gedeeld-situationeel-bewustzijn", "kritieke-momenten", "werken-vanuit-doelstellingen",
-                "eenheid-van-inspanning", "vergaderen-op-crisisdynamiek", "nafase", "leiderschap"]
+NORMS = [ROOT / "app/norms/data/norms-twente-2026.yaml", ROOT.parent / "shared/data/norms-twente-2026.yaml"]
+COMPETENCIES = list(CRISIS_COMPETENCY_CODES)
 # How often each kind is organised, roughly as in a region's year plan.
 KIND_WEIGHTS = {"multi_exercise": 8, "ops_briefing": 6, "knowledge_day": 4, "competence": 3,
                 "peer_observation": 2, "startup_exercise": 2, "system_exercise": 1,

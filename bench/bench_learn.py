@@ -17,11 +17,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
+from app.competencies import CRISIS_COMPETENCY_CODES  # noqa: E402
 from app.extensions import db  # noqa: E402
 
-COMPETENCIES = ["crisissensitiviteit", "crisisdiagnose", "flexibele-crisisorganisatie",
-                "gedeeld-situationeel-bewustzijn", "kritieke-momenten", "werken-vanuit-doelstellingen",
-                "eenheid-van-inspanning", "vergaderen-op-crisisdynamiek", "nafase", "leiderschap"]
+COMPETENCIES = list(CRISIS_COMPETENCY_CODES)
 FUNCTIONS = ["OL", "BA", "AC-IM", "LCOPI", "BO", "OVD-IM", "CACO", "BGM"]
 TAGS = ["GRIP", "scenario", "LCMS", "BOB", "communicatie", "nafase", "leiderschap", "partners", "brand", "water"]
 WORDS = ("crisis team beeld oordeel besluit informatie partner burgemeester scenario gevaar ontruiming "

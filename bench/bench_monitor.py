@@ -33,9 +33,8 @@ from app.extensions import db  # noqa: E402
 from app.models import (Activity, ActivitySeat, Competency, DevelopmentPlan, DutyPeriod, Function, ModuleRead,  # noqa: E402
                         PlanCompetency, PlanGoal, PortfolioEntry, QuizAnswer, QuizAttempt, Region,
                         Registration, User, UserFunction, UserRole)
-from app.norms.loader import load_norms, read_norms_file  # noqa: E402
+from app.norms.loader import TWENTE_NORMS, load_norms, read_norms_file  # noqa: E402
 
-NORMS = ROOT / "app/demo/data/norms-twente-2026.yaml"
 PASSWORD = "bench-monitor"
 COORDINATOR = "coordinator@bench.paraat.nl"
 ENTRY_KIND = {"ops_briefing": "briefing", "knowledge_day": "knowledge_day", "peer_observation": "peer_observation"}
@@ -50,7 +49,7 @@ def seed(people: int, today: date, rng: random.Random) -> dict:
     region = Region(code="bench", name="Veiligheidsregio Bench")
     db.session.add(region)
     db.session.flush()
-    load_norms(region, read_norms_file(NORMS), years)
+    load_norms(region, read_norms_file(TWENTE_NORMS), years)
     for i, code in enumerate(["crisissensitiviteit", "crisisdiagnose", "flexibele-crisisorganisatie",
                               "gedeeld-situationeel-bewustzijn", "kritieke-momenten", "werken-vanuit-doelstellingen",
                               "eenheid-van-inspanning", "vergaderen-op-crisisdynamiek", "nafase", "leiderschap"]):

@@ -23,11 +23,6 @@ from app.content.modules import IMAGE_EXTENSIONS, Module, ParsedFile, parse_file
 from app.content.problems import Problem, display_path
 from app.content.safety import inside, scan
 
-# CONTRACT section 6: the region's crisis competencies, used when the database has none yet.
-DEFAULT_COMPETENCIES = ("crisissensitiviteit", "crisisdiagnose", "flexibele-crisisorganisatie",
-                        "gedeeld-situationeel-bewustzijn", "kritieke-momenten", "werken-vanuit-doelstellingen",
-                        "eenheid-van-inspanning", "vergaderen-op-crisisdynamiek", "nafase", "leiderschap")
-NORMS_FILE = Path(__file__).resolve().parents[1] / "demo" / "data" / "norms-twente-2026.yaml"
 _QUIZ_SLUG = re.compile(r"^slug:\s*[\"']?([^\s\"'#]+)", re.M)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _LEARN_LINK = re.compile(r"^/learn/([^/?#]+)/?(?:[?#].*)?$")
@@ -35,32 +30,27 @@ _LEARN_LINK = re.compile(r"^/learn/([^/?#]+)/?(?:[?#].*)?$")
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Codes a module may use; from the database when seeded, else the contract's defaults."""
+    """Codes a module or quiz may use: the database's once seeded, else the ten crisis competencies
+    and the function codes of Twente's norms (e.g. for the pre-commit hook, which has no database)."""
 
     competencies: frozenset
     functions: frozenset
 
 
-@functools.lru_cache(maxsize=1)
-def default_function_codes() -> frozenset:
-    import yaml
-    try:
-        data = yaml.safe_load(NORMS_FILE.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return frozenset()
-    return frozenset(data.get("functions") or {}) | frozenset(data.get("mono_functions") or {})
-
-
 def load_vocabulary() -> Vocabulary:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.competencies import CRISIS_COMPETENCY_CODES
     from app.extensions import db
     from app.models import Competency, Function
+    from app.norms.loader import twente_function_codes
     competencies = functions = frozenset()
     try:
         competencies = frozenset(db.session.scalars(db.select(Competency.code).distinct()).all())
         functions = frozenset(db.session.scalars(db.select(Function.code).distinct()).all())
-    except Exception:  # no tables yet (fresh database): fall back to the contract's lists
+    except SQLAlchemyError:  # no tables yet (fresh database): fall back to the defaults
         db.session.rollback()
-    return Vocabulary(competencies or frozenset(DEFAULT_COMPETENCIES), functions or default_function_codes())
+    return Vocabulary(competencies or frozenset(CRISIS_COMPETENCY_CODES), functions or twente_function_codes())
 
 
 def quiz_files(quiz_dir: Path) -> tuple:
@@ -227,7 +217,7 @@ def build(root: Path, parsed: list[ParsedFile], vocabulary: Vocabulary, quizzes:
                                         f"onbekende functiecode '{code}'"))
         if module.quiz and module.quiz not in quizzes:
             problems.append(Problem(module.display, module.line_of("quiz"),
-                                    f"quiz '{module.quiz}' bestaat niet in de quizmap"))
+                                    f"oefentoets '{module.quiz}' bestaat niet in de map met oefentoetsen"))
         problems.extend(_check_links(catalogue, module))
     problems.sort(key=lambda p: (p.path, p.line, p.message))
     return catalogue

@@ -10,7 +10,7 @@ content_cli = AppGroup("content", help="Microlearnings en oefentoetsen controler
 
 @content_cli.command("check")
 def check() -> None:
-    """Controleer alle modules (CONTENT_DIR) en quizzen (QUIZ_DIR); exit 1 bij een probleem."""
+    """Controleer alle modules (CONTENT_DIR) en oefentoetsen (QUIZ_DIR); exit 1 bij een probleem."""
     from app.content import display_path, run_checks
     from app.content.catalogue import get_catalogue
 

@@ -2,46 +2,21 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 from flask import current_app
 
 from app.activities.demo import seed_activities
 from app.auth.passwords import hash_password
+from app.competencies import CRISIS_COMPETENCIES
 from app.extensions import db
 from app.learn.demo import seed_reads
 from app.models.core import get_or_create
 from app.models import Competency, Function, Region, User, UserFunction, UserRole
-from app.norms.loader import load_norms, read_norms_file
+from app.norms.loader import TWENTE_NORMS, load_norms, read_norms_file
 from app.plan.demo import seed_plans
 from app.quizzes.demo import seed_quiz_history
 
-NORMS_FILE = Path(__file__).parent / "data" / "norms-twente-2026.yaml"
 DEMO_YEARS = [2025, 2026, 2027]
-
-# The ten crisis focus points of the integral, all-hazard approach (seed document 002).
-COMPETENCIES = [
-    ("crisissensitiviteit", "Crisissensitiviteit",
-     "Doorhebben wanneer iets ‘kleins’ groot kan worden, en tijdig melden en alarmeren."),
-    ("crisisdiagnose", "Crisisdiagnose",
-     "Een crisisdiagnose stellen op basis waarvan relevante thema’s en betrokkenen worden bepaald."),
-    ("flexibele-crisisorganisatie", "Flexibele crisisorganisatie",
-     "De basisorganisatie aanpassen aan de specifieke situatie voor een passende respons."),
-    ("gedeeld-situationeel-bewustzijn", "Gedeeld situationeel bewustzijn",
-     "Samen doorhebben wat er aan de hand is en wat dat betekent."),
-    ("kritieke-momenten", "Kritieke momenten en besluiten",
-     "Aandacht voor kritieke momenten en besluiten die de afloop mede bepalen."),
-    ("werken-vanuit-doelstellingen", "Werken vanuit doelstellingen",
-     "Integraal werken vanuit doelstellingen en uitgangspunten."),
-    ("eenheid-van-inspanning", "Eenheid van inspanning",
-     "Aansluiten bij en betrekken van interne en externe partners."),
-    ("vergaderen-op-crisisdynamiek", "Vergaderen op crisisdynamiek",
-     "Crisisvergaderingen afstemmen op de dynamiek van de crisis."),
-    ("nafase", "Nafase",
-     "Oog voor de nafase als onderdeel van de integrale aanpak."),
-    ("leiderschap", "Leiderschap",
-     "Leiderschap tijdens de crisis, gericht op een wenkend perspectief over de crisis heen."),
-]
 
 DEMO_ACCOUNTS = [
     ("functionaris@demo.paraat.nl", "Sanne de Vries", ["functionary"], ["OL"]),
@@ -77,12 +52,12 @@ def _ensure_user(region, email, name, roles, function_codes, password_hash, on_d
 
 def seed_core() -> tuple[Region, int]:
     region = get_or_create(Region, {"name": "Veiligheidsregio Twente"}, code="twente")
-    for code, name, description in COMPETENCIES:
+    for code, name, description in CRISIS_COMPETENCIES:
         get_or_create(Competency, {"name": name, "description": description,
                                     "description_basis": f"Basis: {description}",
                                     "description_advanced": f"Gevorderd: {description}"},
                        region_id=region.id, code=code)
-    load_norms(region, read_norms_file(NORMS_FILE), DEMO_YEARS)
+    load_norms(region, read_norms_file(TWENTE_NORMS), DEMO_YEARS)
     password_hash = hash_password(current_app.config["DEMO_PASSWORD"])
     created = 0
     for email, name, roles, codes in DEMO_ACCOUNTS:

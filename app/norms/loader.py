@@ -1,12 +1,17 @@
 """Load a region's functions, activity kinds and norms from the norms YAML (data, not code)."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import yaml
 
 from app.models.core import get_or_create
 from app.models import ActivityKind, Function, Norm, OrganisationObligation, Region
+
+# Twente's norms of the OTO policy 2026-2029: the demo region is seeded with them, and content and
+# quizzes are checked against their function codes while the database holds no functions yet.
+TWENTE_NORMS = Path(__file__).parent / "data" / "norms-twente-2026.yaml"
 
 # Dutch labels of the activity kinds named in the norms file's header comment.
 ACTIVITY_KINDS = {
@@ -93,6 +98,13 @@ def obligation_code(text: str) -> str | None:
     if "systeemtest" in lowered:
         return "system_test"
     return "system_exercise" if "oefening" in lowered else None
+
+
+@functools.lru_cache(maxsize=1)
+def twente_function_codes() -> frozenset:
+    """The function codes named in TWENTE_NORMS (functions and mono_functions)."""
+    data = read_norms_file(TWENTE_NORMS) or {}
+    return frozenset(data.get("functions") or {}) | frozenset(data.get("mono_functions") or {})
 
 
 def read_norms_file(path: str | Path) -> dict:

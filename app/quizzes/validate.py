@@ -1,60 +1,16 @@
 """`flask content check` for quizzes: every problem in quizzes/**/*.yaml as (path, line, message)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import re
 
-import yaml
-
+from app.content.catalogue import load_vocabulary
 from app.content.problems import Problem, display_path
 from app.quizzes.loader import load_dir
 
-# The region's ten crisis competencies (CONTRACT); used when the database has none yet.
-DEFAULT_COMPETENCIES = (
-    "crisissensitiviteit", "crisisdiagnose", "flexibele-crisisorganisatie", "gedeeld-situationeel-bewustzijn",
-    "kritieke-momenten", "werken-vanuit-doelstellingen", "eenheid-van-inspanning",
-    "vergaderen-op-crisisdynamiek", "nafase", "leiderschap",
-)
 # Formative feedback (issue 13.5): say why, do not judge. A feedback may not open with a verdict
 # like "Nee," or "Fout", nor say "Helaas" or "Juist niet" anywhere; a bare "Ja." says nothing.
 JUDGEMENT = re.compile(r"\bhelaas\b|\bjuist niet\b|^\W*(nee|fout|onjuist|jammer)\b", re.IGNORECASE)
 BARE_VERDICT = re.compile(r"^\W*(ja|nee|juist|klopt|goed|fout|correct|precies)\W*$", re.IGNORECASE)
-NORMS_FILE = Path(__file__).resolve().parent.parent / "demo" / "data" / "norms-twente-2026.yaml"
-
-
-def known_competencies() -> set[str]:
-    """Competency codes in the database when seeded, else the ten of the CONTRACT."""
-    codes = _db_codes("Competency")
-    return codes or set(DEFAULT_COMPETENCIES)
-
-
-def known_functions() -> set[str]:
-    """Function codes in the database when seeded, else those named in the norms file."""
-    codes = _db_codes("Function")
-    if codes:
-        return codes
-    try:
-        data = yaml.safe_load(NORMS_FILE.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return set()
-    return set(data.get("functions") or {}) | set(data.get("mono_functions") or {})
-
-
-def _db_codes(model_name: str) -> set[str]:
-    from flask import has_app_context
-    if not has_app_context():
-        return set()
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from app import models
-    from app.extensions import db
-    model = getattr(models, model_name)
-    try:
-        return set(db.session.scalars(db.select(model.code)).all())
-    except SQLAlchemyError:  # no tables yet (fresh checkout): fall back to the defaults
-        db.session.rollback()
-        return set()
 
 
 def validate_quiz_dir(path, competencies: set[str] | None = None,
@@ -62,8 +18,10 @@ def validate_quiz_dir(path, competencies: set[str] | None = None,
     """All problems: structure (the file is left out) and unknown codes (the quiz still works)."""
     quiz_set = load_dir(path)
     problems = list(quiz_set.problems)
-    competencies = known_competencies() if competencies is None else competencies
-    functions = known_functions() if functions is None else functions
+    if competencies is None or functions is None:
+        vocabulary = load_vocabulary()
+        competencies = vocabulary.competencies if competencies is None else competencies
+        functions = vocabulary.functions if functions is None else functions
     for quiz in quiz_set.quizzes.values():
         for code, line in quiz.code_lines.get("competencies", []):
             if code not in competencies:

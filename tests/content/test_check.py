@@ -33,7 +33,7 @@ def test_clean_content_exits_0_with_a_dutch_summary(runner, content_dir, quiz_di
     ("title: T\ncompetencies: [crisisdiagnose]\nlevel: basis\nminutes: 4", 1, "verplicht veld 'summary' ontbreekt"),
     (GOOD.replace("[crisisdiagnose]", "[crisisdiagnose, onzin]"), 4, "onbekende competentie 'onzin'"),
     (GOOD.replace("[OL]", "\n  - OL\n  - XYZ"), 7, "onbekende functiecode 'XYZ'"),
-    (GOOD + "\nquiz: bestaat-niet", 8, "quiz 'bestaat-niet' bestaat niet"),
+    (GOOD + "\nquiz: bestaat-niet", 8, "oefentoets 'bestaat-niet' bestaat niet in de map met oefentoetsen"),
     ("title: T\nsummary: " + "x" * 201 + "\ncompetencies: [crisisdiagnose]\nlevel: basis\nminutes: 4", 3,
      "samenvatting is 201 tekens; maximaal 200"),
     (GOOD.replace("basis", "expert"), 6, "niveau 'expert' is onbekend"),

@@ -4,15 +4,14 @@ import json
 import pytest
 
 from app.extensions import db
-from app.norms.loader import load_norms, read_norms_file
-from app.demo.seed import NORMS_FILE
+from app.norms.loader import TWENTE_NORMS, load_norms, read_norms_file
 from tests import factories
 
 
 @pytest.fixture
 def twente(app):
     region = factories.region("twente")
-    load_norms(region, read_norms_file(NORMS_FILE), [2026, 2027])
+    load_norms(region, read_norms_file(TWENTE_NORMS), [2026, 2027])
     db.session.commit()
     return region
 
