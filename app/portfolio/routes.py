@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 from datetime import date, timedelta
 
 from flask import Response, abort, flash, redirect, request, url_for
@@ -11,10 +10,12 @@ from flask_login import current_user, login_required
 from app.auth import access
 from app.competencies import region_competencies
 from app.extensions import db
-from app.models import GRIP_LEVELS, PeerObservation, PortfolioEntry, User
+from app.models import PeerObservation, PortfolioEntry, User
 from app.norms.loader import ACTIVITY_KINDS
 from app.norms.planned import planned_for
 from app.portfolio import bp, services
+from app.portfolio.forms import (ActivityFeedupForm, EntryForm, InviteForm, LinksForm, ShareForm, TextsForm,
+                                 observation_form)
 from app.web import confirm_step, confirmed, is_htmx, render, year_arg
 
 
@@ -39,60 +40,75 @@ def index():
                   invitations=[o for o in services.observations_to_give(current_user) if o.status == "invited"])
 
 
-def _new_context(values=None, errors=None):
-    today = date.today()
-    return {"values": values or {}, "errors": errors or {}, "nonce": secrets.token_urlsafe(16),
-            "manual_kinds": [(k, services.KIND_LABELS[k]) for k in services.MANUAL_KINDS],
-            "exercise_kinds": [(k, ACTIVITY_KINDS.get(k, k)) for k in services.EXERCISE_KINDS],
-            "grip_levels": GRIP_LEVELS, "competencies": region_competencies(current_user.region_id),
-            "goals": _year_goals(today.year), "today": today}
+def _failed(form, exc: services.PortfolioError) -> None:
+    """A service's refusal shown like the form's own errors: under its field, or for the whole form."""
+    if exc.field and exc.field in form:
+        form[exc.field].errors = [*form[exc.field].errors, str(exc)]
+    else:
+        form.form_errors.append(str(exc))
+
+
+def _entry_form(**kwargs) -> EntryForm:
+    return EntryForm(competencies=region_competencies(current_user.region_id),
+                     goals=_year_goals(date.today().year), **kwargs)
 
 
 @bp.route("/portfolio/new", methods=["GET", "POST"])
 @login_required
 def new():
     if request.method == "GET":
-        values = {"kind": request.args.get("kind", "activity"), "occurred_on": date.today().isoformat()}
-        return render("portfolio/new.html", "portfolio/_new_form.html", **_new_context(values))
-    form = request.form
-    values = {k: form.get(k, "") for k in ("kind", "activity_kind", "occurred_on", "title", "notes",
-                                            "incident_type", "role", "grip_level", "nonce")}
-    values["competencies"], values["goals"] = form.getlist("competencies"), form.getlist("goals")
-    try:
-        occurred_on = date.fromisoformat(values["occurred_on"])
-    except ValueError:
-        occurred_on = None
-    try:
-        entry, created = services.add_manual_entry(
-            current_user, values["kind"], occurred_on, values["title"], nonce=values["nonce"],
-            activity_kind=values["activity_kind"] or None, notes=values["notes"],
-            incident_type=values["incident_type"], role=values["role"], grip_level=values["grip_level"] or None,
-            competency_codes=values["competencies"], goal_ids=values["goals"])
-    except services.PortfolioError as exc:
-        context = _new_context(values, exc.errors)
-        context["nonce"] = values["nonce"] or context["nonce"]
-        return render("portfolio/new.html", "portfolio/_new_form.html", status=422, **context)
-    flash("Toegevoegd aan je portfolio." if created else "Dit stond al in je portfolio; het is één keer opgeslagen.",
-          "success")
-    target = url_for("portfolio.entry", entry_id=entry.id)
-    if is_htmx():
-        return "", 204, {"HX-Redirect": target}
-    return redirect(target)
+        kind = request.args.get("kind")
+        form = _entry_form(data={"kind": kind if kind in services.MANUAL_KINDS else "activity",
+                                 "occurred_on": date.today()})
+        return render("portfolio/new.html", "portfolio/_new_form.html", form=form)
+    form = _entry_form()
+    if form.validate():
+        try:
+            entry, created = services.add_manual_entry(
+                current_user, form.kind.data, form.occurred_on.data, form.title.data, nonce=form.nonce.data,
+                activity_kind=form.activity_kind.data or None, notes=form.notes.data,
+                incident_type=form.incident_type.data, role=form.role.data, grip_level=form.grip_level.data or None,
+                competency_codes=form.competencies.data, goal_ids=form.goals.data)
+        except services.PortfolioError as exc:
+            _failed(form, exc)
+        else:
+            flash("Toegevoegd aan je portfolio." if created
+                  else "Dit stond al in je portfolio; het is één keer opgeslagen.", "success")
+            target = url_for("portfolio.entry", entry_id=entry.id)
+            if is_htmx():
+                return "", 204, {"HX-Redirect": target}
+            return redirect(target)
+    return render("portfolio/new.html", "portfolio/_new_form.html", status=422, form=form)
 
 
-def entry_context(entry, errors=None, values=None, message=None, message_at=None):
+def _entry_forms(entry, goals, competencies) -> dict:
+    """The entry page's forms as stored (a posted form that failed replaces its own, as typed)."""
     texts = services.texts_for_entry(current_user, entry)
-    competencies, goals = services.entry_links(entry)
-    return {"entry": entry, "texts": texts, "linked_competencies": competencies, "linked_goals": goals,
-            "observations": services.observations_received(current_user, entry),
-            "notes_by_obs": {o.id: services.observation_notes(o) for o in services.observations_received(
-                current_user, entry)},
+    feedup, reflection = texts["feedup"], texts["reflection"]
+    linked_competencies, linked_goals = services.entry_links(entry)
+    return {
+        "texts": TextsForm(formdata=None, goals=goals, data={
+            "learn": feedup.learn if feedup else "",
+            "went_well": reflection.went_well if reflection else "",
+            "to_develop": reflection.to_develop if reflection else "",
+            "goal_id": str(reflection.goal_id) if reflection and reflection.goal_id else ""}),
+        "links": LinksForm(formdata=None, competencies=competencies, goals=goals, data={
+            "competencies": [c.code for c in linked_competencies], "goals": [str(g.id) for g in linked_goals]}),
+        "invite": InviteForm(formdata=None, colleagues=services.colleagues_for(current_user)),
+    }
+
+
+def entry_context(entry, form=None, form_name=None, delete_error=None, message=None, message_at=None):
+    goals, competencies = _year_goals(entry.occurred_on.year), region_competencies(current_user.region_id)
+    forms = _entry_forms(entry, goals, competencies)
+    if form is not None:
+        forms[form_name] = form
+    received = services.observations_received(current_user, entry)
+    return {"entry": entry, "texts": services.texts_for_entry(current_user, entry), "forms": forms,
+            "observations": received, "notes_by_obs": {o.id: services.observation_notes(o) for o in received},
             "observer_names": dict(db.session.execute(db.select(User.id, User.name).where(User.region_id == current_user.region_id)).all()),
-            "goals": _year_goals(entry.occurred_on.year), "competencies": region_competencies(
-                current_user.region_id), "colleagues": services.colleagues_for(current_user),
             "kind_labels": services.KIND_LABELS, "activity_kind_names": ACTIVITY_KINDS,
-            "errors": errors or {}, "values": values or {}, "message": message, "message_at": message_at,
-            "nonce": secrets.token_urlsafe(16)}
+            "delete_error": delete_error, "message": message, "message_at": message_at}
 
 
 def _entry_page(entry, status=200, **kwargs):
@@ -108,9 +124,9 @@ def _entry_done(entry, message, anchor=None):
     return redirect(url_for("portfolio.entry", entry_id=entry.id) + (f"#{anchor}" if anchor else ""))
 
 
-def _entry_failed(entry, form, exc, values=None):
-    """422 (the request rolls back) with the form's errors and the user's input."""
-    return _entry_page(entry, status=422, errors={form: exc.errors}, values={form: values or {}})
+def _entry_failed(entry, form, form_name):
+    """422 (the request rolls back): the page with this form's errors and what was typed."""
+    return _entry_page(entry, status=422, form=form, form_name=form_name)
 
 
 @bp.route("/portfolio/<int:entry_id>")
@@ -123,7 +139,10 @@ def entry(entry_id):
 @login_required
 def share(entry_id):
     item = _own(entry_id)
-    shared = request.form.get("shared") == "1"
+    form = ShareForm()
+    if not form.validate():
+        return _entry_failed(item, form, "share")
+    shared = form.shared.data == "1"
     services.set_shared(current_user, item, shared)
     return _entry_done(item, "Gedeeld met je coördinator." if shared else "Niet meer gedeeld: alleen jij ziet dit.",
                        "delen")
@@ -134,24 +153,32 @@ def share(entry_id):
 def texts(entry_id):
     """Feedup and reflection are one form with one save: saving one never wipes the other's text."""
     item = _own(entry_id)
-    values = {k: request.form.get(k, "") for k in ("learn", "went_well", "to_develop", "goal_id")}
-    try:
-        services.save_texts(current_user, item, values["learn"], values["went_well"], values["to_develop"],
-                            int(values["goal_id"]) if values["goal_id"].isdigit() else None)
-    except services.PortfolioError as exc:
-        return _entry_failed(item, "texts", exc, values)
-    return _entry_done(item, "Je teksten zijn opgeslagen.", "teksten")
+    form = TextsForm(goals=_year_goals(item.occurred_on.year))
+    if form.validate():
+        try:
+            services.save_texts(current_user, item, form.learn.data, form.went_well.data, form.to_develop.data,
+                                form.goal)
+        except services.PortfolioError as exc:
+            _failed(form, exc)
+        else:
+            return _entry_done(item, "Je teksten zijn opgeslagen.", "teksten")
+    return _entry_failed(item, form, "texts")
 
 
 @bp.route("/portfolio/<int:entry_id>/links", methods=["POST"])
 @login_required
 def links(entry_id):
     item = _own(entry_id)
-    try:
-        services.set_links(current_user, item, request.form.getlist("competencies"), request.form.getlist("goals"))
-    except services.PortfolioError as exc:
-        return _entry_failed(item, "links", exc)
-    return _entry_done(item, "Koppelingen opgeslagen.", "koppelingen")
+    form = LinksForm(competencies=region_competencies(current_user.region_id),
+                     goals=_year_goals(item.occurred_on.year))
+    if form.validate():
+        try:
+            services.set_links(current_user, item, form.competencies.data, form.goals.data)
+        except services.PortfolioError as exc:
+            _failed(form, exc)
+        else:
+            return _entry_done(item, "Koppelingen opgeslagen.", "koppelingen")
+    return _entry_failed(item, form, "links")
 
 
 @bp.route("/portfolio/<int:entry_id>/delete", methods=["POST"])
@@ -164,7 +191,7 @@ def delete(entry_id):
     try:
         services.remove_manual_entry(current_user, item)
     except services.PortfolioError as exc:
-        return _entry_failed(item, "delete", exc)
+        return _entry_page(item, status=422, delete_error=str(exc))
     flash("Verwijderd uit je portfolio.", "success")
     if is_htmx():
         return "", 204, {"HX-Redirect": url_for("portfolio.index")}
@@ -175,17 +202,17 @@ def delete(entry_id):
 @login_required
 def invite(entry_id):
     item = _own(entry_id)
-    colleague = request.form.get("colleague", "")
-    try:
-        if not colleague.isdigit():
-            raise services.PortfolioError("Kies een collega met dezelfde functie.",
-                                          errors={"colleague": "Kies een collega met dezelfde functie."})
-        obs, created = services.invite_observer(current_user, int(colleague), entry=item,
-                                                nonce=request.form.get("nonce"))
-    except services.PortfolioError as exc:
-        return _entry_failed(item, "invite", exc)
-    return _entry_done(item, "Uitnodiging verstuurd." if created else "Deze uitnodiging was al verstuurd.",
-                       "waarnemingen")
+    form = InviteForm(colleagues=services.colleagues_for(current_user))
+    if form.validate():
+        try:
+            obs, created = services.invite_observer(current_user, int(form.colleague.data), entry=item,
+                                                    nonce=form.nonce.data)
+        except services.PortfolioError as exc:
+            _failed(form, exc)
+        else:
+            return _entry_done(item, "Uitnodiging verstuurd." if created else "Deze uitnodiging was al verstuurd.",
+                               "waarnemingen")
+    return _entry_failed(item, form, "invite")
 
 
 # --- feedup/reflection on a registered activity (before there is an entry) ---------------------
@@ -203,23 +230,24 @@ def _planned_activity(activity_id: int):
 @login_required
 def activity(activity_id):
     planned = _planned_activity(activity_id)
-    errors, learn = {}, None
-    if request.method == "POST":
-        learn = request.form.get("learn", "")
-        try:
-            services.save_feedup(current_user, learn, activity_id=activity_id, title=planned.title)
-        except services.PortfolioError as exc:
-            errors = exc.errors
-        else:
-            flash("Feedup opgeslagen. Na afloop vragen we je om een reflectie.", "success")
-            if is_htmx():
-                return "", 204, {"HX-Redirect": url_for("main.home")}
-            return redirect(url_for("main.home"))
-    existing = services.text_for_activity(current_user, "feedup", activity_id)
-    if learn is None:
-        learn = existing.learn if existing else ""
-    return render("portfolio/activity.html", "portfolio/_activity_form.html", status=422 if errors else 200,
-                  planned=planned, activity_id=activity_id, learn=learn, errors=errors)
+    if request.method == "GET":
+        existing = services.text_for_activity(current_user, "feedup", activity_id)
+        form = ActivityFeedupForm(data={"learn": existing.learn if existing else ""})
+    else:
+        form = ActivityFeedupForm()
+        if form.validate():
+            try:
+                services.save_feedup(current_user, form.learn.data, activity_id=activity_id, title=planned.title)
+            except services.PortfolioError as exc:
+                _failed(form, exc)
+            else:
+                flash("Feedup opgeslagen. Na afloop vragen we je om een reflectie.", "success")
+                if is_htmx():
+                    return "", 204, {"HX-Redirect": url_for("main.home")}
+                return redirect(url_for("main.home"))
+    return render("portfolio/activity.html", "portfolio/_activity_form.html",
+                  status=422 if request.method == "POST" else 200,
+                  planned=planned, activity_id=activity_id, form=form)
 
 
 # --- peer observation -------------------------------------------------------------------------
@@ -239,25 +267,25 @@ def observations():
 def observe(obs_id):
     obs = access.get_or_404(PeerObservation, obs_id, "observe")
     goals = services.observed_goals(obs)
-    existing = {n.goal_id: n.text for n in services.observation_notes(obs)}
-    values = {"general": obs.general or "", **{f"goal-{g}": t for g, t in existing.items()}}
-    errors = {}
-    if request.method == "POST":
-        values = {"general": request.form.get("general", ""),
-                  **{f"goal-{g.id}": request.form.get(f"goal-{g.id}", "") for g in goals}}
-        try:
-            services.record_observation(current_user, obs, {g.id: values[f"goal-{g.id}"] for g in goals},
-                                        values["general"])
-        except services.PortfolioError as exc:
-            errors = exc.errors
-        else:
-            flash("Je waarneming is opgeslagen en zichtbaar voor je collega.", "success")
-            if is_htmx():
-                return "", 204, {"HX-Redirect": url_for("portfolio.observations")}
-            return redirect(url_for("portfolio.observations"))
+    if request.method == "GET":
+        form = observation_form(goals, data={
+            "general": obs.general or "",
+            **{f"goal-{n.goal_id}": n.text for n in services.observation_notes(obs)}})
+    else:
+        form = observation_form(goals)
+        if form.validate():
+            try:
+                services.record_observation(current_user, obs, form.notes, form.general.data)
+            except services.PortfolioError as exc:
+                _failed(form, exc)
+            else:
+                flash("Je waarneming is opgeslagen en zichtbaar voor je collega.", "success")
+                if is_htmx():
+                    return "", 204, {"HX-Redirect": url_for("portfolio.observations")}
+                return redirect(url_for("portfolio.observations"))
     observed = db.session.get(User, obs.observed_id)
-    return render("portfolio/observe.html", "portfolio/_observe_form.html", status=422 if errors else 200,
-                  obs=obs, observed=observed, goals=goals, values=values, errors=errors)
+    return render("portfolio/observe.html", "portfolio/_observe_form.html",
+                  status=422 if request.method == "POST" else 200, obs=obs, observed=observed, form=form)
 
 
 # --- export and print -------------------------------------------------------------------------

@@ -1,11 +1,15 @@
 """Portfolio rules. `record_entry` is how every feature adds evidence; it is idempotent per source."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from app import mail
 from app.extensions import db
-from app.models import ENTRY_KINDS, PortfolioEntry
+from app.models import (ENTRY_KINDS, Competency, DevelopmentPlan, EntryCompetency, EntryGoal, ObservationNote,
+                        PeerObservation, PlanGoal, PortfolioEntry, Reflection, User, UserFunction)
+from app.models.core import utcnow
 from app.transactions import insert_once
+from app.urls import public_url
 
 
 def _sourced(user_id: int, source: str, source_ref: str) -> PortfolioEntry | None:
@@ -41,17 +45,6 @@ def remove_entry(user_id: int, source: str, source_ref: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # The person's portfolio: manual entries, links, feedup/reflection, peer observation, privacy.
 # ---------------------------------------------------------------------------------------------
-import logging  # noqa: E402
-from datetime import timedelta  # noqa: E402
-
-from app import audit, mail  # noqa: E402
-from app.models import (Competency, DevelopmentPlan, EntryCompetency, EntryGoal, GRIP_LEVELS,  # noqa: E402
-                        ObservationNote, PeerObservation, PlanGoal, Reflection, User, UserFunction)
-from app.models.core import utcnow  # noqa: E402
-from app.urls import public_url  # noqa: E402
-
-log = logging.getLogger(__name__)
-
 KIND_LABELS = {
     "activity": "Oefening of training", "deployment": "Inzet", "module_read": "Microlearning gelezen",
     "quiz": "Oefenvragen gemaakt", "peer_observation": "Waarneming collega", "briefing": "Operationele briefing",
@@ -62,18 +55,17 @@ MANUAL_KINDS = ("activity", "deployment", "briefing", "knowledge_day", "other")
 DEFAULT_ACTIVITY_KIND = {"briefing": "ops_briefing", "knowledge_day": "knowledge_day"}
 EXERCISE_KINDS = ("multi_exercise", "system_exercise", "startup_exercise", "table_exercise_4h",
                   "masterclass", "council_training", "icr", "icr_comm", "crisis_competence_scan")
-TEXT_MAX = 4000
 ATTENDED_SOURCES = ("attendance", "manual")
 ATTENDED_KINDS = ("activity", "deployment", "briefing", "knowledge_day")
 
 
 class PortfolioError(ValueError):
-    """A rule was broken; the message is Dutch and shown to the user. ``errors`` maps each field
-    name to its message when a form broke several rules at once ("" for the form as a whole)."""
+    """A rule was broken; the message is Dutch and shown to the user. `field` names the form field it
+    is about (the page marks that field and links the error summary to it), None for the whole form."""
 
-    def __init__(self, message: str, errors: dict[str, str] | None = None):
+    def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
-        self.errors = errors or {"": message}
+        self.field = field
 
 
 def list_entries(user: User, kind: str | None = None, year: int | None = None) -> list[PortfolioEntry]:
@@ -87,40 +79,17 @@ def list_entries(user: User, kind: str | None = None, year: int | None = None) -
 
 def add_manual_entry(user: User, kind: str, occurred_on: date, title: str, *, nonce: str,
                      activity_kind: str | None = None, notes: str | None = None, incident_type: str | None = None,
-                     role: str | None = None, grip_level: str | None = None, competency_codes=(), goal_ids=(),
-                     today: date | None = None) -> tuple[PortfolioEntry, bool]:
-    """A hand-made entry; the form nonce is its source_ref, so a double tap gives one entry.
+                     role: str | None = None, grip_level: str | None = None, competency_codes=(),
+                     goal_ids=()) -> tuple[PortfolioEntry, bool]:
+    """A hand-made entry (the form checked what was typed); the form nonce is its source_ref, so a
+    double tap gives one entry. Returns (entry, created).
 
-    Returns (entry, created).
-    """
-    today = today or date.today()
-    title = (title or "").strip()
-    errors = {}
-    if kind not in MANUAL_KINDS:
-        errors["kind"] = "Kies wat voor bewijs je toevoegt."
-    if not title:
-        errors["title"] = "Vul een omschrijving in."
-    elif len(title) > 200:
-        errors["title"] = "Houd de omschrijving op hoogstens 200 tekens."
-    if occurred_on is None:
-        errors["occurred_on"] = "Vul een geldige datum in."
-    elif occurred_on > today:
-        errors["occurred_on"] = "De datum kan niet in de toekomst liggen."
-    elif occurred_on.year < 2000:
-        errors["occurred_on"] = "Vul een datum na 2000 in."
-    if kind == "activity":
-        if activity_kind not in EXERCISE_KINDS:
-            errors["activity_kind"] = "Kies wat voor oefening of training het was."
-    else:
+    What it counts for follows from the kind: an exercise names its own kind, a briefing or knowledge
+    day counts for that norm, a deployment or other evidence for none."""
+    if kind not in MANUAL_KINDS or (kind == "activity" and activity_kind not in EXERCISE_KINDS):
+        raise ValueError(f"no hand-made entry of kind {kind!r} ({activity_kind!r})")
+    if kind != "activity":
         activity_kind = DEFAULT_ACTIVITY_KIND.get(kind)
-    if grip_level and grip_level not in GRIP_LEVELS:
-        errors["grip_level"] = "Kies GRIP 1 tot en met 5 of GRIP Rijk."
-    if notes and len(notes) > TEXT_MAX:
-        errors["notes"] = f"Houd de toelichting onder {TEXT_MAX} tekens."
-    if not nonce or len(nonce) > 64:
-        errors[""] = "Het formulier was niet compleet. Laad de pagina opnieuw."
-    if errors:
-        raise PortfolioError(next(iter(errors.values())), errors=errors)
     competencies = _competencies(user, competency_codes)
     goals = _goals(user, goal_ids)
     existing = _sourced(user.id, "manual", nonce)
@@ -128,7 +97,7 @@ def add_manual_entry(user: User, kind: str, occurred_on: date, title: str, *, no
         return existing, False
     deployment = kind == "deployment"
     entry = PortfolioEntry(
-        user_id=user.id, source="manual", source_ref=nonce, kind=kind, occurred_on=occurred_on, title=title,
+        user_id=user.id, source="manual", source_ref=nonce, kind=kind, occurred_on=occurred_on, title=title[:200],
         activity_kind=activity_kind, notes=(notes or "").strip() or None,
         incident_type=(incident_type or "").strip()[:120] or None if deployment else None,
         role=(role or "").strip()[:120] or None if deployment else None,
@@ -146,7 +115,7 @@ def _competencies(user: User, codes) -> list[Competency]:
     found = db.session.scalars(db.select(Competency).where(Competency.region_id == user.region_id,
                                                            Competency.code.in_(codes))).all()
     if len(found) != len(set(codes)):
-        raise PortfolioError("Een gekozen crisiscompetentie bestaat niet.")
+        raise PortfolioError("Een gekozen crisiscompetentie bestaat niet.", field="competencies")
     return found
 
 
@@ -157,7 +126,7 @@ def _goals(user: User, goal_ids) -> list[PlanGoal]:
     found = db.session.scalars(db.select(PlanGoal).join(DevelopmentPlan).where(
         PlanGoal.id.in_(ids), DevelopmentPlan.user_id == user.id)).all()
     if len(found) != len(ids):
-        raise PortfolioError("Een gekozen leerdoel hoort niet bij jouw plan.")
+        raise PortfolioError("Een gekozen leerdoel hoort niet bij jouw plan.", field="goals")
     return found
 
 
@@ -227,42 +196,22 @@ def text_for_activity(user: User, kind: str, activity_id: int) -> Reflection | N
     return db.session.scalar(db.select(Reflection).filter_by(user_id=user.id, kind=kind, activity_id=activity_id))
 
 
-def _check_text(value: str | None, label: str, required: bool = False, field: str | None = None) -> str | None:
-    value = (value or "").strip()
-    message = None
-    if required and not value:
-        message = f"Vul in: {label}."
-    elif len(value) > TEXT_MAX:
-        message = f"{label[0].upper()}{label[1:]}: hoogstens {TEXT_MAX} tekens; dit zijn er {len(value)}."
-    if message:
-        raise PortfolioError(message, errors={field or "": message})
-    return value or None
-
-
-def _check_texts(*checks: tuple[str, str | None, str]) -> list[str | None]:
-    """(field, value, label) each checked; every broken one reported at once."""
-    values, errors = [], {}
-    for field, value, label in checks:
-        try:
-            values.append(_check_text(value, label, field=field))
-        except PortfolioError as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise PortfolioError(next(iter(errors.values())), errors=errors)
-    return values
+def _text(value: str | None) -> str | None:
+    return (value or "").strip() or None
 
 
 def save_feedup(user: User, learn: str, *, entry: PortfolioEntry | None = None, activity_id: int | None = None,
                 title: str = "") -> Reflection:
-    learn = _check_text(learn, "wat wil je hier leren", required=True, field="learn")
+    learn = _text(learn)
+    if not learn:
+        raise PortfolioError("Vul in: wat wil je hier leren.", field="learn")
     return _save(user, "feedup", entry, activity_id, title, learn=learn)
 
 
 def save_reflection(user: User, went_well: str, to_develop: str, goal_id: int | None = None, *,
                     entry: PortfolioEntry | None = None, activity_id: int | None = None,
                     title: str = "") -> Reflection:
-    went_well = _check_text(went_well, "wat ging goed")
-    to_develop = _check_text(to_develop, "wat wil je ontwikkelen")
+    went_well, to_develop = _text(went_well), _text(to_develop)
     if not went_well and not to_develop:
         raise PortfolioError("Schrijf op wat goed ging of wat je wilt ontwikkelen.")
     goal = _goals(user, [goal_id])[0] if goal_id else None
@@ -275,9 +224,7 @@ def save_texts(user: User, entry: PortfolioEntry, learn: str, went_well: str, to
     """One save for an entry's feedup and reflection, so neither text is lost by saving the other.
     Everything is checked before anything is stored; a field emptied on purpose removes that text.
     Returns what changed, for the message ("feedup", "reflectie")."""
-    learn, went_well, to_develop = _check_texts(("learn", learn, "wat wil je hier leren"),
-                                                ("went_well", went_well, "wat ging goed"),
-                                                ("to_develop", to_develop, "wat wil je ontwikkelen"))
+    learn, went_well, to_develop = _text(learn), _text(went_well), _text(to_develop)
     goal = _goals(user, [goal_id])[0] if goal_id else None
     current = texts_for_entry(user, entry)
     if not (learn or went_well or to_develop or current["feedup"] or current["reflection"]):
@@ -290,7 +237,7 @@ def save_texts(user: User, entry: PortfolioEntry, learn: str, went_well: str, to
         db.session.delete(current["feedup"])
         changed.append("feedup")
     if went_well or to_develop:
-        save_reflection(user, went_well or "", to_develop or "", goal.id if goal else None, entry=entry)
+        save_reflection(user, went_well, to_develop, goal.id if goal else None, entry=entry)
         changed.append("reflectie")
     elif current["reflection"] is not None:
         db.session.delete(current["reflection"])
@@ -360,7 +307,7 @@ def invite_observer(user: User, colleague_id: int, *, entry: PortfolioEntry | No
                     nonce: str | None = None) -> tuple[PeerObservation, bool]:
     colleague = next((c for c in colleagues_for(user) if c.id == colleague_id), None)
     if colleague is None:
-        raise PortfolioError("Kies een collega met dezelfde functie.")
+        raise PortfolioError("Kies een collega met dezelfde functie.", field="colleague")
     if entry is not None:
         title, occurred_on = entry.title, entry.occurred_on
     if not title or occurred_on is None:
@@ -409,10 +356,8 @@ def record_observation(observer: User, obs: PeerObservation, notes: dict[int, st
     if obs.observer_id != observer.id:
         raise PortfolioError("Deze waarneming is niet aan jou gevraagd.")
     goals = {g.id: g for g in observed_goals(obs)}
-    kept = [gid for gid in notes if gid in goals]
-    *texts, general = _check_texts(*[(f"goal-{gid}", notes[gid], "je waarneming") for gid in kept],
-                                   ("general", general, "je algemene waarneming"))
-    cleaned = dict(zip(kept, texts))
+    cleaned = {gid: _text(text) for gid, text in notes.items() if gid in goals}
+    general = _text(general)
     if not general and not any(cleaned.values()):
         raise PortfolioError("Schrijf minstens één waarneming op.")
     # The first save marks it done in one UPDATE: of two taps at once, the second waits for the first

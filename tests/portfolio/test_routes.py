@@ -4,6 +4,7 @@ Services never commit (README, "Who commits"): the set-up commits after its serv
 does, so a 422 (which rolls the request back) cannot take the set-up with it.
 """
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -56,7 +57,6 @@ def test_add_entry_by_hand_double_tap_gives_one(client, person):
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
 def test_add_entry_lists_every_error_once_and_marks_each_field(client, person, headers):
-    import re
     data = {"kind": "activity", "title": "   ", "occurred_on": "gisteren", "activity_kind": "",
             "grip_level": "9", "notes": "Mijn getypte toelichting", "nonce": "n1"}
     response = client.post("/portfolio/new", data=data, headers=headers)
@@ -82,7 +82,6 @@ def test_add_entry_lists_every_error_once_and_marks_each_field(client, person, h
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
 def test_texts_form_marks_every_too_long_field_at_once(client, person, headers):
-    import re
     item = _entry(person)
     long = "y" * 4001
     data = {"learn": "Mijn feedup", "went_well": long, "to_develop": long + "z"}
@@ -211,7 +210,8 @@ def test_observer_writes_observation_and_sees_only_own_text(client, auth, app):
     assert response.status_code == 422 and body.count("<li>") == 2 and "k" * 4001 in body
     for field in (f"goal-{goal.id}", "general"):
         assert f'<a href="#{field}">' in body
-        assert f'aria-invalid="true" aria-describedby="{field}-error"' in body
+        tag = re.search(rf'<textarea[^>]*id="{field}"[^>]*>', body).group(0)
+        assert 'aria-invalid="true"' in tag and f'aria-describedby="{field}-error"' in tag
     assert services.observation_notes(obs) == []
     response = client.post(f"/portfolio/observations/{obs.id}", data={f"goal-{goal.id}": "Zeer kalm", "general": ""})
     assert response.status_code == 302

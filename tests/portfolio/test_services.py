@@ -23,7 +23,7 @@ def person(app):
 
 def test_manual_deployment_and_double_submit_gives_one_entry(app, person):
     args = dict(nonce="tap-1", incident_type="Grote brand", role="OL", grip_level="2",
-                competency_codes=["leiderschap"], today=TODAY)
+                competency_codes=["leiderschap"])
     entry, created = services.add_manual_entry(person, "deployment", date(2026, 5, 1), "Brand Usselo", **args)
     again, created_again = services.add_manual_entry(person, "deployment", date(2026, 5, 1), "Brand Usselo", **args)
     assert created and not created_again and again.id == entry.id
@@ -32,25 +32,24 @@ def test_manual_deployment_and_double_submit_gives_one_entry(app, person):
     assert [c.code for c in services.entry_links(entry)[0]] == ["leiderschap"]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"kind": "deployment", "grip_level": "7"}, "GRIP"),
-    ({"kind": "activity", "activity_kind": None}, "oefening"),
-    ({"kind": "briefing", "on": TODAY + timedelta(days=1)}, "toekomst"),
-    ({"kind": "other", "competency_codes": ["bestaat-niet"]}, "bestaat niet"),
-    ({"kind": "other", "title": ""}, "omschrijving"),
-])
-def test_manual_entry_bad_input(app, person, kwargs, message):
-    kwargs = dict(kwargs)  # the parameters are shared by the SQLite and PostgreSQL runs
-    on = kwargs.pop("on", TODAY)
-    kind = kwargs.pop("kind")
-    title = kwargs.pop("title", "Iets")
-    with pytest.raises(services.PortfolioError, match=message):
-        services.add_manual_entry(person, kind, on, title, nonce="x", today=TODAY, **kwargs)
+def test_manual_entry_refuses_what_the_form_cannot_send(app, person):
+    """The form checks what was typed (tests/portfolio/test_forms.py); the service refuses the rest."""
+    other = factories.user()
+    others_goal = plans.add_goal(other, 2026, "Niet van mij")
+    with pytest.raises(ValueError):
+        services.add_manual_entry(person, "quiz", TODAY, "Iets", nonce="x")
+    with pytest.raises(ValueError):
+        services.add_manual_entry(person, "activity", TODAY, "Iets", nonce="x", activity_kind=None)
+    with pytest.raises(services.PortfolioError, match="bestaat niet"):
+        services.add_manual_entry(person, "other", TODAY, "Iets", nonce="x", competency_codes=["bestaat-niet"])
+    with pytest.raises(services.PortfolioError, match="hoort niet bij jouw plan"):
+        services.add_manual_entry(person, "other", TODAY, "Iets", nonce="x", goal_ids=[others_goal.id])
+    assert db.session.scalar(db.select(db.func.count()).select_from(PortfolioEntry)) == 0
 
 
 def test_manual_briefing_counts_for_ops_briefing_norm(app, person):
     factories.norm("OL", "ops_briefing", 2026, "every_weeks", 1, weeks=5)
-    services.add_manual_entry(person, "briefing", date(2026, 5, 28), "Briefing", nonce="b", today=TODAY)
+    services.add_manual_entry(person, "briefing", date(2026, 5, 28), "Briefing", nonce="b")
     status = norms.progress(person, TODAY, planned=[])[0]
     assert status.deadline == date(2026, 7, 2) and status.status == "done"
 
@@ -58,7 +57,7 @@ def test_manual_briefing_counts_for_ops_briefing_norm(app, person):
 def test_feedup_and_reflection_upsert_and_goal_link(app, person):
     goal = plans.add_goal(person, 2026, "Beter samenvatten")
     entry, _ = services.add_manual_entry(person, "activity", date(2026, 5, 1), "Multi", nonce="m",
-                                         activity_kind="multi_exercise", today=TODAY)
+                                         activity_kind="multi_exercise")
     services.save_feedup(person, "Samenvatten oefenen", entry=entry)
     services.save_feedup(person, "Samenvatten en besluiten", entry=entry)
     services.save_reflection(person, "Rustig", "Sneller beslissen", goal.id, entry=entry)
@@ -99,7 +98,7 @@ def test_peer_observation_flow_and_norm(app, person):
     stranger = factories.user(functions=("BA",))
     goal = plans.add_goal(person, 2026, "Rust uitstralen")
     entry, _ = services.add_manual_entry(person, "activity", date(2026, 5, 1), "Multi", nonce="m",
-                                         activity_kind="multi_exercise", today=TODAY)
+                                         activity_kind="multi_exercise")
     assert [c.id for c in services.colleagues_for(person)] == [colleague.id]
     with pytest.raises(services.PortfolioError, match="dezelfde functie"):
         services.invite_observer(person, stranger.id, entry=entry)
@@ -118,8 +117,8 @@ def test_peer_observation_flow_and_norm(app, person):
 
 
 def test_coordinator_sees_only_shared_texts(app, person):
-    first, _ = services.add_manual_entry(person, "other", date(2026, 5, 1), "Gedeeld", nonce="1", today=TODAY)
-    second, _ = services.add_manual_entry(person, "other", date(2026, 5, 2), "Privé", nonce="2", today=TODAY)
+    first, _ = services.add_manual_entry(person, "other", date(2026, 5, 1), "Gedeeld", nonce="1")
+    second, _ = services.add_manual_entry(person, "other", date(2026, 5, 2), "Privé", nonce="2")
     services.save_reflection(person, "Openbaar voor coördinator", "", entry=first)
     services.save_reflection(person, "Geheim", "", entry=second)
     assert services.shared_entries_for_coordinator(person) == []
@@ -134,7 +133,7 @@ def test_export_is_complete(app, person):
     goal = plans.add_goal(person, 2026, "Doel A")
     plans.choose_competency(person, 2026, "leiderschap", "basis")
     entry, _ = services.add_manual_entry(person, "deployment", date(2026, 5, 1), "Inzet", nonce="d",
-                                         grip_level="Rijk", goal_ids=[goal.id], today=TODAY)
+                                         grip_level="Rijk", goal_ids=[goal.id])
     services.save_feedup(person, "Feedup-tekst", entry=entry)
     services.save_reflection(person, "Goed-tekst", "Ontwikkel-tekst", entry=entry)
     obs, _ = services.invite_observer(person, colleague.id, entry=entry)
@@ -154,7 +153,7 @@ def test_export_is_complete(app, person):
 WRITES = {
     "add_manual_entry": lambda s: services.add_manual_entry(
         s.person, "deployment", date(2026, 5, 2), "Inzet", nonce="new", grip_level="2",
-        competency_codes=["leiderschap"], goal_ids=[s.goal.id], today=TODAY),
+        competency_codes=["leiderschap"], goal_ids=[s.goal.id]),
     "record_entry": lambda s: services.record_entry(s.person.id, "quiz", TODAY, "Oefentoets", source="quiz",
                                                     source_ref="q1"),
     "remove_entry": lambda s: services.remove_entry(s.person.id, "manual", "kept"),
@@ -176,7 +175,7 @@ def test_a_service_never_commits_the_callers_rollback_leaves_nothing(app, person
     colleague = factories.user(functions=("OL",))
     goal = plans.add_goal(person, 2026, "Rust uitstralen")
     entry, _ = services.add_manual_entry(person, "activity", date(2026, 5, 1), "Multi", nonce="kept",
-                                         activity_kind="multi_exercise", today=TODAY)
+                                         activity_kind="multi_exercise")
     services.save_feedup(person, "Eerdere feedup", entry=entry)
     obs, _ = services.invite_observer(person, colleague.id, entry=entry, nonce="i1")
     db.session.commit()
