@@ -36,12 +36,6 @@ class Person:
     plan: dict                # competency code -> level ("basis" | "gevorderd") or None (any level)
     requests: tuple           # activity indices, best first
 
-    def plan_codes(self, level):
-        """The plan's codes that match an activity of `level` (None: every chosen code)."""
-        if level is None:
-            return self.plan.keys()
-        return {c for c, lv in self.plan.items() if lv is None or lv == level}
-
 
 @dataclass(slots=True)
 class Instance:

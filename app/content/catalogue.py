@@ -6,7 +6,6 @@ rendered once per catalogue version, on first view.
 """
 from __future__ import annotations
 
-import functools
 import html as html_lib
 import posixpath
 import re

@@ -22,7 +22,6 @@ HOLDING_STATUSES = ("assigned", "offered", "attended", "no_show")
 # first, then norm deficit ("op basis van hun ontwikkelplan", OTO policy 4.4); "norm" = deficit
 # first, then plan match. Without a choice the kind decides: the norm exercises and the briefing
 # go by norm, trainings, expert sessions, masterclasses and other development activities by plan.
-PRIORITY_RULES = ("plan", "norm")
 NORM_RULE_KINDS = frozenset({"multi_exercise", "startup_exercise", "system_exercise", "ops_briefing",
                              "table_exercise_4h"})
 LEVELS = ("basis", "gevorderd")

@@ -9,7 +9,6 @@ The norm of the region for today's year is used; when that year has no norms, th
 """
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -25,7 +24,6 @@ from app.norms.planned import Planned, planned_for
 from app.norms.rules import Facts, Outcome, Rule
 
 STATUS_LABELS = {"done": "Gehaald", "at_risk": "Let op", "behind": "Achter", "info": "Ter informatie"}
-REGION_RULE = "regel van de regio"
 STATUS_RULES = [
     ("done", "Gehaald: je hebt het vereiste aantal in de periode gedaan (briefing en andere doorlopende normen: "
              "je volgende is nog niet te laat; piket: je ging in elke dienst naar de briefing)."),

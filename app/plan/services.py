@@ -21,7 +21,6 @@ from app.models.plan import GOAL_MAX_LENGTH, LEVELS
 from app.transactions import claim_submission, insert_once
 from app.urls import public_url
 
-LEVEL_LABELS = {"basis": "basis", "gevorderd": "gevorderd"}
 GOAL_STATUS_LABELS = {"open": "open", "achieved": "behaald"}
 
 

@@ -55,7 +55,6 @@ MANUAL_KINDS = ("activity", "deployment", "briefing", "knowledge_day", "other")
 DEFAULT_ACTIVITY_KIND = {"briefing": "ops_briefing", "knowledge_day": "knowledge_day"}
 EXERCISE_KINDS = ("multi_exercise", "system_exercise", "startup_exercise", "table_exercise_4h",
                   "masterclass", "council_training", "icr", "icr_comm", "crisis_competence_scan")
-ATTENDED_SOURCES = ("attendance", "manual")
 ATTENDED_KINDS = ("activity", "deployment", "briefing", "knowledge_day")
 
 
