@@ -227,6 +227,8 @@ def save_texts(user: User, entry: PortfolioEntry, learn: str, went_well: str, to
     goal = _goals(user, [goal_id])[0] if goal_id else None
     current = texts_for_entry(user, entry)
     if not (learn or went_well or to_develop or current["feedup"] or current["reflection"]):
+        if entry.kind == "deployment":   # the page asks a deployment for a reflection only
+            raise PortfolioError("Schrijf op wat goed ging of wat je wilt ontwikkelen.", field="went_well")
         raise PortfolioError("Schrijf je feedup of je reflectie.")
     changed = []
     if learn:

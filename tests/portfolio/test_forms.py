@@ -102,6 +102,16 @@ def test_texts_form_empty_or_with_a_goal_not_of_this_plan(client, person, entry,
     assert _count(Reflection) == 0
 
 
+def test_empty_reflection_on_a_deployment_asks_for_the_reflection_it_shows(client, person):
+    """A deployment's page has no feedup field: the message must not ask for one."""
+    deployment, _ = services.add_manual_entry(person, "deployment", TODAY, "Inzet brand", nonce="d")
+    db.session.commit()
+    body = _post(client, f"/portfolio/{deployment.id}/texts", {"went_well": "", "to_develop": ""}, HTMX)
+    _marked(body, "went_well", "Schrijf op wat goed ging of wat je wilt ontwikkelen.")
+    assert "feedup" not in _summary(body)
+    assert _count(Reflection) == 0
+
+
 @BOTH
 def test_links_form_with_a_competency_of_another_region(client, person, entry, headers):
     data = {"competencies": ["leiderschap", "elders"]}
