@@ -16,9 +16,11 @@ from sqlalchemy import inspect as sa_inspect, text
 
 from app import create_app
 from app.extensions import db, limiter
-from tests.routing import reuse_url_builders
+from app.mail import wait_for_background
+from tests.app_reuse import reuse_engines, reuse_url_builders, shared_template_code
 
 reuse_url_builders()
+reuse_engines(db)
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -73,12 +75,19 @@ def _reset_postgres(app):
                                    " AND c.relnamespace = current_schema()::regnamespace")
 
 
+@pytest.fixture(scope="session")
+def _sqlite_path(tmp_path_factory):
+    """One file name for every SQLite test of the process, so they share one engine (app_reuse)."""
+    return tmp_path_factory.mktemp("db") / "test.db"
+
+
 @pytest.fixture
-def app(request, tmp_path, _sqlite_schema):
+def app(request, _sqlite_schema, _sqlite_path):
     backend = request.param
     if backend == "sqlite":
-        shutil.copyfile(_sqlite_schema, tmp_path / "test.db")
-    url = PG_URL if backend == "postgresql" else f"sqlite:///{tmp_path / 'test.db'}"
+        _sqlite_path.unlink(missing_ok=True)  # a new inode: nothing of the previous test's file survives
+        shutil.copyfile(_sqlite_schema, _sqlite_path)
+    url = PG_URL if backend == "postgresql" else f"sqlite:///{_sqlite_path}"
     test_config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -88,6 +97,7 @@ def app(request, tmp_path, _sqlite_schema):
         "DEMO_PASSWORD": "paraat-demo",
     }
     application = create_app(test_config)
+    application.jinja_env.bytecode_cache = shared_template_code
     application.config["DB_BACKEND"] = backend
     application.test_client_class = Client
     if backend == "postgresql":
@@ -95,6 +105,7 @@ def app(request, tmp_path, _sqlite_schema):
     limiter.reset()
     with application.app_context():
         yield application
+        wait_for_background()  # a mail thread must not write into the next test's database
         db.session.remove()
         db.engine.dispose()
 
