@@ -5,10 +5,12 @@ of work: `commit_request` commits it after the view returned an answer below 400
 otherwise (a 4xx form error or refusal stores nothing of the request's changes; an exception is
 rolled back by the error pages before they render). A CLI command commits when its work is done;
 a job over many independent items (reminders, due rounds, offers) commits after each item, so one
-bad item does not undo the others. The two places that write on their own are named in README
-("Who commits").
+bad item does not undo the others. The few writes that must be kept whatever the request does
+(the audit trail of a refusal, a session's last-seen time) use `own_transaction()`; README
+("Who commits") names each of them.
 """
 import logging
+from contextlib import contextmanager
 
 from flask import Flask, request
 from sqlalchemy import event
@@ -45,6 +47,18 @@ def insert_once(obj) -> bool:
         return False
     savepoint.commit()
     return True
+
+
+@contextmanager
+def own_transaction():
+    """A short transaction of its own, on a connection of its own, committed when the block ends:
+    what it writes is kept whatever the request does next (a 4xx answer rolls the request back).
+
+    Only for the writes README names under "Who commits". Use it before the request has written
+    anything itself: on SQLite the request's own pending write would lock this connection out.
+    """
+    with db.engine.begin() as connection:
+        yield connection
 
 
 def init_app(app: Flask) -> None:

@@ -27,6 +27,7 @@ def _login_as(client, person):
         session["sid"] = sessions.start(person)  # the server-side session the cookie points to
         session["_user_id"] = person.get_id()
         session["_fresh"] = True
+    db.session.commit()   # the caller commits what the service added
 
 
 def _count(model) -> int:

@@ -123,6 +123,7 @@ def test_privacy_purge_forgets_mail_and_addresses_in_audit_details(app):
         AuditLog(action="login_failed", detail="blijft@example.nl")])
     db.session.commit()
     counts = purge(365, now=datetime(2026, 11, 1))
+    db.session.commit()   # as `privacy purge` does
     assert counts["outbox_message (adres)"] == 2 and counts["audit_log (adres)"] == 2
     assert db.session.scalars(db.select(OutboxMessage.to)).all() == ["blijft@example.nl"]
     details = set(db.session.scalars(db.select(AuditLog.detail).where(AuditLog.detail.is_not(None))))

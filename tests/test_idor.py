@@ -130,6 +130,7 @@ def make_review_card(owner):
 
     from app.quizzes.review import record_review as review
     card = review(owner, QUIZ, "q1", Rating.Again, now=datetime.utcnow() - timedelta(days=30))
+    db.session.commit()
     return {"card_id": card.id}, None
 
 
@@ -293,6 +294,7 @@ def _login_as(client, person):
         session["sid"] = sessions.start(person)  # the server-side session the cookie points to
         session["_user_id"] = person.get_id()
         session["_fresh"] = True
+    db.session.commit()   # the caller commits what the service added
 
 
 def test_every_path_argument_is_covered():

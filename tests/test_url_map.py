@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from werkzeug.routing import IntegerConverter, Rule
 
+from app.extensions import db
 from app.web import YearConverter
 from tests import factories
 from tests.url_map import rules
@@ -53,6 +54,7 @@ def _login_as(client, person):
         session["sid"] = sessions.start(person)  # the server-side session the cookie points to
         session["_user_id"] = person.get_id()
         session["_fresh"] = True
+    db.session.commit()   # the caller commits what the service added
 
 
 @pytest.mark.csrf

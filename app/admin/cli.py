@@ -1,4 +1,6 @@
-"""`flask users create|deactivate|activate|set-password`: account management for operators."""
+"""`flask users create|deactivate|activate`, `flask privacy purge`: account management for operators.
+
+Each command commits once, when its work is done (README, "Who commits")."""
 import sys
 
 import click
@@ -41,11 +43,12 @@ def create(email, name, functions, roles, since_text, password_stdin):
     try:
         user = services.create_user(email, name, list(roles), codes, password=password, since=since)
     except services.AccountError as exc:
-        db.session.rollback()
         _fail(str(exc))
     if password is None:
         from app.auth.reset import send_set_password_link
         send_set_password_link(user)
+    db.session.commit()
+    if password is None:
         click.echo(f"Account {user.email} aangemaakt; een link om het wachtwoord te kiezen staat in de outbox.")
     else:
         click.echo(f"Account {user.email} aangemaakt.")
@@ -63,6 +66,7 @@ def _user_or_fail(email):
 def deactivate(email):
     """Zet een account op non-actief; alle sessies eindigen direct."""
     services.set_active(_user_or_fail(email), False)
+    db.session.commit()
     click.echo(f"Account {email} is op non-actief gezet; alle sessies zijn beëindigd.")
 
 
@@ -71,6 +75,7 @@ def deactivate(email):
 def activate(email):
     """Activeer een account opnieuw."""
     services.set_active(_user_or_fail(email), True)
+    db.session.commit()
     click.echo(f"Account {email} is weer actief.")
 
 
@@ -89,6 +94,8 @@ def purge(days, dry_run):
         _fail("--days moet 0 of groter zijn.")
     counts = run_purge(days if days is not None else current_app.config["PORTFOLIO_RETENTION_DAYS"],
                        dry_run=dry_run)
+    if not dry_run:
+        db.session.commit()
     verb = "zou verwijderen" if dry_run else "verwijderd"
     click.echo(f"{counts['user']} accounts {verb}; rijen: " +
                ", ".join(f"{t} {n}" for t, n in sorted(counts.items()) if t != "user" and n))

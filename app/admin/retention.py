@@ -36,7 +36,8 @@ def _forget_addresses(ids: list[int]) -> dict[str, int]:
 
 
 def purge(retention_days: int, now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
-    """Delete the personal data and the account itself of expired accounts; returns rows per table."""
+    """Delete the personal data and the account itself of expired accounts (the command commits);
+    returns rows per table. A dry run only counts."""
     ids = [u.id for u in expired_accounts(retention_days, now)]
     counts: dict[str, int] = {"user": len(ids)}
     if not ids:
@@ -63,9 +64,7 @@ def purge(retention_days: int, now: datetime | None = None, dry_run: bool = Fals
             else:
                 counts[table.name] = counts.get(table.name, 0) + db.session.execute(stmt).rowcount
     if dry_run:
-        db.session.rollback()
         return counts
     db.session.execute(user_table.delete().where(user_table.c.id.in_(ids)))
     audit.record(None, "retention_purge", object_type="user", detail=f"{len(ids)} accounts: {ids}")
-    db.session.commit()
     return counts

@@ -6,7 +6,6 @@ from app.admin import bp, services
 from app.admin.forms import AccessForm, UserForm
 from app.auth import access, services as accounts
 from app.auth.permissions import role_required
-from app.extensions import db
 from app.models import User
 from app.web import render
 
@@ -49,7 +48,6 @@ def create_user():
             user = accounts.create_user(form.email.data, form.name.data, form.roles.data, codes,
                                         region=current_user.region, actor=current_user)
         except accounts.AccountError as exc:
-            db.session.rollback()
             form.form_errors.append(str(exc))
         else:
             from app.auth.reset import send_set_password_link
@@ -100,7 +98,6 @@ def set_details(user_id):
         changed = services.set_details(person, request.form.get("name", ""), request.form.get("email", ""),
                                        actor=current_user)
     except accounts.AccountError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
     else:
         flash("Naam en e-mailadres opgeslagen." if changed else "Er was niets veranderd.", "success")

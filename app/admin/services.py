@@ -1,4 +1,6 @@
-"""Admin rules beyond single accounts: listing people, their functions and duty roster."""
+"""Admin rules beyond single accounts: listing people, their functions and duty roster.
+
+They change and audit; the request or command that called them commits (README, "Who commits")."""
 from app import audit
 from app.extensions import db
 from app.models import Function, User, UserFunction
@@ -27,7 +29,6 @@ def set_functions(user: User, function_ids: list[int], on_duty_ids: list[int], a
                           for f in chosen]
     audit.record(actor, "functions_changed", user,
                  detail=",".join(f"{f.code}{'*' if f.id in on_duty_ids else ''}" for f in chosen))
-    db.session.commit()
 
 
 def set_since(user: User, texts: dict[int, str], actor=None, today=None) -> tuple[bool, dict[int, str]]:
@@ -50,7 +51,6 @@ def set_since(user: User, texts: dict[int, str], actor=None, today=None) -> tupl
             row.since = days[row.function_id]
     if changes:
         audit.record(actor, "since_changed", user, detail="; ".join(changes))
-        db.session.commit()
     return bool(changes), {}
 
 
@@ -105,5 +105,4 @@ def set_details(user: User, name: str, email: str, actor=None) -> bool:
         return False
     user.name, user.email = name, email
     audit.record(actor, "details_changed", user, detail="; ".join(changes))
-    db.session.commit()
     return True

@@ -18,11 +18,11 @@ from typing import Callable
 from flask import abort
 from flask_login import current_user
 
+from app import audit
 from app.extensions import db
-from app.models import (Activity, AuditLog, ObligationFulfilment, OrganisationObligation, PeerObservation,
+from app.models import (Activity, ObligationFulfilment, OrganisationObligation, PeerObservation,
                         PlanCompetency, PlanGoal, PortfolioEntry, QuizAttempt, Registration, RegistrationRound,
                         ReviewCard, User)
-from app.models.core import utcnow
 
 MAX_ID = 2**31 - 1   # the largest id an INTEGER column holds; larger ids name nothing
 
@@ -137,7 +137,5 @@ def get_or_404(model: type, obj_id, purpose: str = "view", user: User | None = N
 
 def record_refusal(user: User, object_type: str, object_id, purpose: str = "view") -> None:
     """Audit a refused id in its own short transaction (kept even when the request rolls back)."""
-    with db.engine.begin() as conn:
-        conn.execute(AuditLog.__table__.insert().values(
-            at=utcnow(), actor_id=getattr(user, "id", None), action="access_refused",
-            object_type=object_type, object_id=str(object_id)[:40], detail=purpose))
+    audit.record_kept(user, "access_refused", object_type=object_type, object_id=str(object_id)[:40],
+                      detail=purpose)

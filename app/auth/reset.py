@@ -36,4 +36,3 @@ def send_set_password_link(user: User) -> None:
               f"Hallo {user.name},\n\nKies met deze link een wachtwoord voor Paraat (3 dagen geldig, "
               f"één keer te gebruiken):\n\n{link}\n\nHeb je dit niet aangevraagd? Dan kun je dit bericht negeren.",
               user=user)
-    db.session.commit()

@@ -9,7 +9,7 @@ from app import audit
 from app.auth import bp, sessions
 from app.auth.forms import ForgotPasswordForm, LoginForm, PasswordChangeForm, SetPasswordForm
 from app.auth.services import AccountError, WrongPassword, authenticate, change_password
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.web import render
 
 
@@ -68,7 +68,6 @@ def logout():
 def end_all_sessions():
     count = sessions.end_all(current_user)
     audit.record(current_user, "sessions_ended", current_user, detail=f"{count} sessies")
-    db.session.commit()
     logout_user()
     session.clear()
     flash("Je bent op alle apparaten uitgelogd.", "success")
@@ -108,11 +107,12 @@ def set_password(token):
         return render("auth/link_invalid.html", status=404)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        store_password(user, form.new.data)
-        audit.record(user, "password_set_by_link", user)
-        db.session.commit()
+        # Whoever was logged in here is logged out first: that looks up their session, whose last-seen
+        # time is written on its own, which must come before this request writes (SQLite: one writer).
         logout_user()
         session.clear()
+        store_password(user, form.new.data)
+        audit.record(user, "password_set_by_link", user)
         flash("Je wachtwoord is ingesteld. Log nu in.", "success")
         return redirect(url_for("auth.login"))
     return render("auth/set_password.html", status=422 if request.method == "POST" else 200, form=form)

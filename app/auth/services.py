@@ -1,4 +1,9 @@
-"""Account rules: authenticate, create, change password, deactivate. No request or session here."""
+"""Account rules: authenticate, create, change password, deactivate. No request or session here.
+
+Like every service these add and change; the request or CLI command that called them commits
+(README, "Who commits"). The audit row of a refused login or password change is the exception:
+written on its own (`audit.record_kept`), so the trail of a guessing attempt survives the 422.
+"""
 from __future__ import annotations
 
 import re
@@ -36,14 +41,12 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
-        audit.record(user, "login_failed", object_type="user", object_id=user.id if user else None,
-                     detail=normalise_email(email)[:120])
-        db.session.commit()
+        audit.record_kept(user, "login_failed", object_type="user", object_id=user.id if user else None,
+                          detail=normalise_email(email)[:120])
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     audit.record(user, "login", user)
-    db.session.commit()
     return user
 
 
@@ -57,20 +60,18 @@ def check_password_rules(password: str) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     """Set a new password and end every other session of this user."""
     if not verify_password(user.password_hash, current):
-        audit.record(user, "password_change_refused", user)
-        db.session.commit()
+        audit.record_kept(user, "password_change_refused", user)
         raise WrongPassword("Het huidige wachtwoord klopt niet.")
     check_password_rules(new)
     set_password(user, new)
     audit.record(user, "password_changed", user)
-    db.session.commit()
 
 
 def set_password(user: User, password: str) -> None:
-    """New password: every session of this user ends (the caller commits)."""
+    """New password: every session of this user ends."""
     user.password_hash = hash_password(password)
     user.session_version += 1
-    sessions.end_all(user, commit=False)
+    sessions.end_all(user)
 
 
 def parse_since(text: str | None, today: date | None = None) -> date | None:
@@ -128,7 +129,6 @@ def create_user(email: str, name: str, roles: list[str], function_codes: list[st
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user_created", user, detail=f"roles={','.join(roles)}")
-    db.session.commit()
     return user
 
 
@@ -139,9 +139,8 @@ def set_active(user: User, active: bool, actor=None) -> None:
     user.active = active
     user.deactivated_at = None if active else utcnow()
     user.session_version += 1
-    sessions.end_all(user, commit=False)
+    sessions.end_all(user)
     audit.record(actor, "user_activated" if active else "user_deactivated", user)
-    db.session.commit()
 
 
 def set_roles(user: User, roles: list[str], actor=None) -> None:
@@ -149,7 +148,6 @@ def set_roles(user: User, roles: list[str], actor=None) -> None:
         raise AccountError("Kies minstens één geldige rol.")
     user.role_rows = [UserRole(role=r) for r in dict.fromkeys(roles)]
     audit.record(actor, "roles_changed", user, detail=",".join(roles))
-    db.session.commit()
 
 
 def load_session_user(session_id: str) -> User | None:
@@ -167,5 +165,4 @@ def load_session_user(session_id: str) -> User | None:
 
 def new_calendar_token(user: User) -> str:
     user.calendar_token = secrets.token_urlsafe(24)
-    db.session.commit()
     return user.calendar_token

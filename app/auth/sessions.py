@@ -1,5 +1,10 @@
 """Server-side sessions: one row per login, so logout ends a session everywhere and a person sees
-(and can end) all their sessions. No request here: the caller passes the key from the cookie."""
+(and can end) all their sessions. No request here: the caller passes the key from the cookie.
+
+A new or ended session is written with the request that starts or ends it (committed before the
+response, and so its cookie, leaves). Only the last-seen time is written on its own (README, "Who
+commits"): it is the login's bookkeeping, not the request's work, and a row lock held for the whole
+request would make a person's parallel requests wait on each other."""
 from __future__ import annotations
 
 import hashlib
@@ -12,6 +17,7 @@ from sqlalchemy import update
 from app.extensions import db
 from app.models import User, UserSession
 from app.models.core import utcnow
+from app.transactions import own_transaction
 
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen is written at most once a minute per session
 
@@ -36,7 +42,6 @@ def start(user: User, user_agent: str = "") -> str:
         UserSession.user_id == user.id, UserSession.last_seen_at < now - _max_age() - timedelta(days=30)))
     db.session.add(UserSession(key_hash=_hash(key), user_id=user.id, created_at=now, last_seen_at=now,
                                user_agent=(user_agent or "")[:300]))
-    db.session.commit()
     return key
 
 
@@ -53,9 +58,8 @@ def current(user_id: int, key: str | None) -> UserSession | None:
     row = db.session.scalar(db.select(UserSession).where(
         UserSession.key_hash == _hash(key), UserSession.user_id == user_id, *_live(now)))
     if row is not None and row.last_seen_at < now - TOUCH_EVERY:
-        db.session.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now)
-                           .execution_options(synchronize_session=False))
-        db.session.commit()
+        with own_transaction() as connection:
+            connection.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
     return row
 
 
@@ -63,16 +67,12 @@ def end(key: str | None) -> None:
     if key and isinstance(key, str):
         db.session.execute(update(UserSession).where(UserSession.key_hash == _hash(key),
                                                      UserSession.ended_at.is_(None)).values(ended_at=utcnow()))
-        db.session.commit()
 
 
-def end_all(user: User, commit: bool = True) -> int:
+def end_all(user: User) -> int:
     """End every session of `user` (logout everywhere, password change, deactivation)."""
-    ended = db.session.execute(update(UserSession).where(
+    return db.session.execute(update(UserSession).where(
         UserSession.user_id == user.id, UserSession.ended_at.is_(None)).values(ended_at=utcnow())).rowcount
-    if commit:
-        db.session.commit()
-    return ended
 
 
 def active(user: User) -> list[UserSession]:

@@ -1,5 +1,6 @@
 """`flask users …`: creating and deactivating accounts from the command line."""
 from app.auth.services import find_by_email
+from app.extensions import db
 from app.models import OutboxMessage
 from tests import factories
 
@@ -21,7 +22,8 @@ def test_users_create_without_password_sends_link(app, runner):
     factories.region()
     result = runner.invoke(args=["users", "create", "--email", "x@example.nl", "--name", "X"])
     assert result.exit_code == 0
-    message = app.extensions["sqlalchemy"].session.scalar(app.extensions["sqlalchemy"].select(OutboxMessage))
+    db.session.rollback()   # the command committed: account and link survive a rollback
+    message = db.session.scalar(db.select(OutboxMessage))
     assert message.to == "x@example.nl" and "/account/set-password/" in message.body
 
 
@@ -47,6 +49,7 @@ def test_users_create_unknown_role_is_refused(app, runner):
 def test_users_deactivate_and_activate(app, runner):
     person = factories.user(email="weg@example.nl")
     assert runner.invoke(args=["users", "deactivate", "weg@example.nl"]).exit_code == 0
+    db.session.rollback()   # the command committed
     assert not find_by_email("weg@example.nl").active
     assert runner.invoke(args=["users", "activate", "weg@example.nl"]).exit_code == 0
     assert find_by_email("weg@example.nl").active and person.session_version == 3

@@ -25,6 +25,7 @@ def test_purge_removes_expired_accounts_and_their_portfolio(app):
     db.session.commit()
     old_id = old.id
     counts = purge(365, now=datetime(2026, 11, 1))
+    db.session.commit()   # as `privacy purge` does
     assert counts["user"] == 1 and counts["portfolio_entry"] == 1
     assert db.session.get(User, old_id) is None
     owners = set(db.session.scalars(db.select(PortfolioEntry.user_id)))
@@ -44,4 +45,6 @@ def test_purge_cli(app, runner):
     _deactivated(10000)
     result = runner.invoke(args=["privacy", "purge", "--days", "30"])
     assert result.exit_code == 0 and "1 accounts verwijderd" in result.output
+    db.session.rollback()   # the command committed its work: nothing is left to roll back
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
     assert runner.invoke(args=["privacy", "purge", "--days", "-1"]).exit_code == 1

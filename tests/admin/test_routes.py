@@ -52,6 +52,7 @@ def test_admin_create_duplicate_shows_error(app, client, admin):
     response = client.post("/admin/users/new", data={"email": "admin@example.nl", "name": "Dubbel",
                                                       "roles": ["functionary"]})
     assert response.status_code == 422 and "bestaat al" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(AuditLog.id)).filter_by(action="user_created")) == 0
 
 
 def test_admin_changes_roles_functions_and_duty(app, client, admin):

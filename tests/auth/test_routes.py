@@ -4,7 +4,8 @@ import re
 import pytest
 
 from app.auth.reset import make_token
-from app.models import OutboxMessage
+from app.extensions import db
+from app.models import AuditLog, OutboxMessage, UserSession
 from tests import factories
 from tests.conftest import HTMX
 
@@ -32,6 +33,9 @@ def test_login_failure_is_the_same_message_with_422(app, client, auth, email, pa
     response = auth.login(email, password)
     assert response.status_code == 422
     assert "E-mailadres of wachtwoord klopt niet." in response.get_data(as_text=True)
+    # The 422 stores nothing of the request, except the audit row written on its own.
+    assert db.session.scalar(db.select(AuditLog.detail).filter_by(action="login_failed")) == email
+    assert db.session.scalar(db.select(db.func.count(UserSession.id))) == 0
 
 
 def test_login_too_long_field_is_a_form_error(app, client):

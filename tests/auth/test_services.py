@@ -1,7 +1,8 @@
 """Account rules without HTTP: hashing, authentication, creation, revocation."""
 import pytest
 
-from app.auth import services
+from app.auth import services, sessions
+from app.extensions import db
 from app.auth.passwords import hash_password, verify_password
 from app.models import AuditLog, User
 from tests import factories
@@ -106,3 +107,36 @@ def test_user_model_function_helpers(app):
     assert isinstance(person, User)
     assert person.function_codes == ["BA", "OL"]
     assert person.has_role("functionary") and not person.has_role("admin")
+
+
+def test_account_services_leave_the_commit_to_their_caller(app):
+    """README, "Who commits": what a service did is gone after a rollback, so only its caller commits."""
+    admin = factories.user(roles=("admin",), email="admin@example.nl")
+    person = factories.user(email="p@example.nl")
+    sessions.start(person)
+    db.session.commit()
+    assert services.authenticate("p@example.nl", factories.PASSWORD) == person
+    services.create_user("nieuw@example.nl", "Nieuw", ["functionary"], ["OL"], actor=admin)
+    services.change_password(person, factories.PASSWORD, "een nieuw lang wachtwoord")
+    services.set_roles(person, ["functionary", "author"], actor=admin)
+    services.set_active(person, False, actor=admin)
+    db.session.rollback()
+    assert services.find_by_email("nieuw@example.nl") is None
+    assert person.active and person.roles == {"functionary"} and len(sessions.active(person)) == 1
+    assert services.authenticate("p@example.nl", factories.PASSWORD) == person   # the old password
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(AuditLog.id))) == 0
+
+
+def test_a_refused_login_and_a_wrong_current_password_are_audited_on_their_own(app):
+    """Their pages answer 422, which rolls the request back: the trail of a guessing attempt stays."""
+    person = factories.user(email="p@example.nl")
+    assert services.authenticate("p@example.nl", "niet het goede") is None
+    assert services.authenticate("niemand@example.nl", "niet het goede") is None
+    with pytest.raises(services.WrongPassword):
+        services.change_password(person, "niet het goede", "een nieuw lang wachtwoord")
+    db.session.rollback()
+    rows = db.session.execute(db.select(AuditLog.action, AuditLog.actor_id, AuditLog.detail)
+                              .order_by(AuditLog.id)).all()
+    assert rows == [("login_failed", person.id, "p@example.nl"), ("login_failed", None, "niemand@example.nl"),
+                    ("password_change_refused", person.id, None)]

@@ -77,6 +77,26 @@ def test_use_moves_last_seen_at_most_once_a_minute(app):
     assert row.last_seen_at > utcnow() - timedelta(minutes=1)
 
 
+def test_a_refused_request_still_counts_as_use_and_is_audited(app):
+    """A 404 rolls the request back; the session's last-seen time and the refusal's audit row are
+    written on their own (two short transactions in one request, also on SQLite's single writer)."""
+    factories.user(email="ol@example.nl")
+    owner = factories.user()
+    from datetime import date
+
+    from app.portfolio.services import record_entry
+    entry = record_entry(owner.id, "deployment", date(2026, 1, 5), "Inzet", source="manual")
+    db.session.commit()
+    phone = _login(app)
+    row = db.session.scalar(db.select(UserSession))
+    row.last_seen_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    assert phone.get(f"/portfolio/{entry.id}").status_code == 404
+    db.session.refresh(row)
+    assert row.last_seen_at > utcnow() - timedelta(minutes=1)
+    assert db.session.scalar(db.select(AuditLog.object_id).filter_by(action="access_refused")) == str(entry.id)
+
+
 def test_deactivation_and_password_link_end_every_session(app):
     from app.auth.services import set_active, set_password
     person = factories.user(email="ol@example.nl")
