@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy.exc import IntegrityError
-
 from app.content.catalogue import Catalogue, get_catalogue
 from app.content.modules import LEVELS, Module, fold, iso_week
 from app.extensions import db
@@ -13,6 +11,7 @@ from app.models import Competency, ModuleRead
 from app.models.core import utcnow
 from app.plan.services import chosen_competency_codes
 from app.portfolio.services import record_entry
+from app.transactions import insert_once
 
 PAGE_SIZE = 30
 
@@ -131,16 +130,11 @@ def mark_read(user, module: Module, now: datetime | None = None) -> tuple[Module
     created = False
     if row is None:
         row = ModuleRead(user_id=user.id, slug=module.slug, read_at=now or utcnow())
-        db.session.add(row)
-        try:
-            db.session.flush()
-            created = True
-        except IntegrityError:  # a double tap raced us; the other request stored it
-            db.session.rollback()
+        created = insert_once(row)
+        if not created:  # a double tap raced us; the other request stored it
             row = db.session.scalar(db.select(ModuleRead).filter_by(user_id=user.id, slug=module.slug))
     record_entry(user.id, "module_read", row.read_at.date(), f"Microlearning: {module.title}",
                  source="module", source_ref=module.slug)
-    db.session.commit()
     return row, created
 
 

@@ -46,8 +46,8 @@ def _attempt(user: User, quiz, when: datetime, rng: random.Random, skill: float)
         right = scoring.score(question, response)
         db.session.add(QuizAnswer(attempt_id=attempt.id, question_id=question.id, response=response,
                                   correct=right, first_correct=right, answered_at=when))
-        review.record_review(user, quiz.slug, question.id, review.rating_for(right), now=when, commit=False)
-    services.finish_attempt(user, quiz, attempt, now=when + timedelta(minutes=4), commit=False)
+        review.record_review(user, quiz.slug, question.id, review.rating_for(right), now=when)
+    services.finish_attempt(user, quiz, attempt, now=when + timedelta(minutes=4))
 
 
 def seed_quiz_history(region) -> int:

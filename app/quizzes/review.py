@@ -41,7 +41,7 @@ def _naive(moment: datetime) -> datetime:
 
 
 def record_review(user, quiz_slug: str, question_id: str, rating: Rating, *, now: datetime | None = None,
-           today: date | None = None, commit: bool = True) -> ReviewCard:
+                  today: date | None = None) -> ReviewCard:
     """Create or update the person's review card for a question and work out when it is due.
 
     The due date is FSRS's, brought forward to the day before the person's next planned activity
@@ -65,8 +65,6 @@ def record_review(user, quiz_slug: str, question_id: str, rating: Rating, *, now
     row.due = due
     row.last_reviewed_at = now
     row.reviews = (row.reviews or 0) + 1
-    if commit:
-        db.session.commit()
     return row
 
 

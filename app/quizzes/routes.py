@@ -7,7 +7,6 @@ from flask import abort, current_app, flash, redirect, request, send_from_direct
 from flask_login import current_user, login_required
 
 from app.auth import access
-from app.extensions import db
 from app.models import QuizAttempt, ReviewCard
 from app.models.core import utcnow
 from app.quizzes import bp, loader, scoring, services
@@ -147,8 +146,7 @@ def answer(slug, attempt_id):
         result = services.answer_question(current_user, quiz, attempt, question.id,
                                           None if settled else form.response, certainty=form.how_sure,
                                           changed=form.changed.data == "1")
-    except scoring.AnswerError as exc:
-        db.session.rollback()
+    except scoring.AnswerError as exc:   # raised before anything is stored
         return _answer_refused(quiz, attempt, question, str(exc), tampered=isinstance(exc, scoring.TamperedAnswer))
     if result.hint is not None:   # a wrong try at a question with hints: the hint, and try again
         if not is_htmx():

@@ -1,7 +1,8 @@
 """Attempts at a quiz: starting, answering one question at a time, finishing, the summary.
 
 Scoring is in `scoring` (pure), spaced review in `review` (FSRS), item statistics in `statistics`.
-No request, session or templates here: routes, CLI commands and tests call these alike.
+No request, session or templates here: routes, CLI commands and tests call these alike. They add and
+flush; the request that called them commits (README, "Who commits").
 """
 from __future__ import annotations
 
@@ -9,20 +10,19 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy.exc import IntegrityError
-
 from app.extensions import db
 from app.models import QuizAnswer, QuizAttempt
 from app.models.core import utcnow
 from app.quizzes.loader import Question, Quiz
 from app.quizzes.review import SLOW_SECONDS, rating_for, record_review
 from app.quizzes.scoring import Feedback, TamperedAnswer, feedback_for, score
+from app.transactions import insert_once
 
 
 def start_attempt(user, quiz: Quiz) -> QuizAttempt:
     attempt = QuizAttempt(user_id=user.id, quiz_slug=quiz.slug, seed=secrets.randbelow(2**31))
     db.session.add(attempt)
-    db.session.commit()
+    db.session.flush()   # the caller links to the attempt by its id
     return attempt
 
 
@@ -55,7 +55,6 @@ def mark_shown(attempt: QuizAttempt, question: Question, now: datetime | None = 
     if attempt.shown_question_id != question.id:
         attempt.shown_question_id = question.id
         attempt.shown_at = now or utcnow()
-        db.session.commit()
 
 
 @dataclass
@@ -92,12 +91,9 @@ def answer_question(user, quiz: Quiz, attempt: QuizAttempt, question_id: str, re
         answer = QuizAnswer(attempt_id=attempt.id, question_id=question.id, response=response,
                             correct=correct, answered_at=now, tries=1, first_correct=correct,
                             certainty=certainty, settled=correct or not question.hints)
-        db.session.add(answer)
-        try:
-            db.session.flush()
-        except IntegrityError:  # a double tap that raced the first: keep the first
-            db.session.rollback()
-            db.session.refresh(attempt)
+        stored = insert_once(answer)
+        db.session.expire(attempt, ["answers"])   # read again, with this answer or the one that won
+        if not stored:  # a double tap that raced the first: keep the first
             existing = answers_by_question(attempt)[question.id]
             return AnswerResult(existing, feedback_for(question, existing.response, attempt.seed)
                                 if existing.settled else None, replay=True,
@@ -108,24 +104,20 @@ def answer_question(user, quiz: Quiz, attempt: QuizAttempt, question_id: str, re
         answer.response, answer.correct, answer.answered_at = response, correct, now
         answer.settled = correct or answer.tries > len(question.hints)
     if not answer.settled:
-        db.session.commit()
         return AnswerResult(answer, None, hint=pending_hint(question, answer))
     # Hesitation is judged on the first try only (its clock started when the question was shown).
     slow = (answer.tries == 1 and attempt.shown_question_id == question.id and attempt.shown_at is not None
             and (now - attempt.shown_at).total_seconds() > SLOW_SECONDS)
     rating = rating_for(correct, slow=slow, changed=changed, tries=answer.tries,
                         confident_wrong=answer.certainty == "heel" and not answer.first_correct)
-    record_review(user, quiz.slug, question.id, rating, now=now, today=today, commit=False)
-    db.session.refresh(attempt)
+    record_review(user, quiz.slug, question.id, rating, now=now, today=today)
     finished = next_question(quiz, attempt) is None
     if finished:
-        finish_attempt(user, quiz, attempt, now=now, commit=False)
-    db.session.commit()
+        finish_attempt(user, quiz, attempt, now=now)
     return AnswerResult(answer, feedback_for(question, response, attempt.seed), finished=finished)
 
 
-def finish_attempt(user, quiz: Quiz, attempt: QuizAttempt, now: datetime | None = None,
-                   commit: bool = True) -> None:
+def finish_attempt(user, quiz: Quiz, attempt: QuizAttempt, now: datetime | None = None) -> None:
     """Close the attempt and record it in the portfolio (idempotent)."""
     from app.portfolio.services import record_entry
 
@@ -133,8 +125,6 @@ def finish_attempt(user, quiz: Quiz, attempt: QuizAttempt, now: datetime | None 
         attempt.finished_at = now or utcnow()
     record_entry(user.id, "quiz", attempt.finished_at.date(), f"Oefentoets: {quiz.title}",
                  source="quiz", source_ref=str(attempt.id))
-    if commit:
-        db.session.commit()
 
 
 @dataclass

@@ -71,6 +71,15 @@ def test_mark_read_is_idempotent_and_writes_the_portfolio(app, modules):
         ("module_read", date(2026, 3, 5), "Microlearning: Crisisdiagnose in vijf vragen", "module", "c")]
 
 
+def test_mark_read_leaves_the_commit_to_the_request(app, modules):
+    person = factories.user()
+    db.session.commit()
+    services.mark_read(person, get_catalogue().get("c"))
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count()).select_from(ModuleRead)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(PortfolioEntry)) == 0
+
+
 def test_neighbours_in_the_same_competency(app, modules):
     catalogue = get_catalogue()
     previous, following, code = services.neighbours(catalogue, catalogue.get("c"))

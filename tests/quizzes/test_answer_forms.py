@@ -85,6 +85,7 @@ def test_bad_order_move_is_refused_without_storing(client, learner):
 def test_bad_review_answer_is_refused_and_the_card_is_unchanged(client, learner, question_id, data, message):
     card = review.record_review(learner, "alle-typen", question_id, review.Rating.Again,
                                 now=utcnow() - timedelta(days=5))
+    db.session.commit()
     before = (card.reviews, card.due)
     for headers in ({}, HTMX):
         assert_refused(client.post(f"/quizzes/review/{card.id}", data=data, headers=headers), message)

@@ -30,6 +30,7 @@ def flow(app, auth, content_dir):
             "  - id: q1\n    type: truefalse\n    text: Oud\n    answer: true\n    explanation: Zo is het.\n",
             encoding="utf-8")
         review.record_review(person, f"oud-{n}", "q1", review.Rating.Again, now=utcnow() - timedelta(days=5))
+    db.session.commit()
     return person
 
 

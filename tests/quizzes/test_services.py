@@ -3,13 +3,30 @@
 import pytest
 
 from app.extensions import db
-from app.models import PortfolioEntry, QuizAnswer
+from app.models import PortfolioEntry, QuizAnswer, QuizAttempt, ReviewCard
 from app.quizzes import scoring, services
 from tests import factories
 from tests.quizzes.helpers import NOW, answer, quiz  # noqa: F401
 
 
 # ---------------------------------------------------------------- attempts
+
+def test_quiz_services_leave_the_commit_to_the_request(app, quiz):
+    """Starting, answering and finishing only add and flush: rolled back, nothing is left."""
+    user = factories.user()
+    db.session.commit()
+    attempt = services.start_attempt(user, quiz)
+    assert attempt.id is not None   # flushed: the page links to it
+    services.mark_shown(attempt, quiz.questions[0], now=NOW)
+    for qid, values in (("s1", {"option": "0"}), ("m1", {"option": ["0", "1"]}), ("t1", {"answer": "true"}),
+                        ("n1", {"answer": "2,5"})):
+        answer(user, quiz, attempt, qid, **values)
+    last = answer(user, quiz, attempt, "o1", **{"position-0": "1", "position-1": "2", "position-2": "3"})
+    assert last.finished
+    db.session.rollback()
+    for model in (QuizAttempt, QuizAnswer, ReviewCard, PortfolioEntry):
+        assert db.session.scalar(db.select(db.func.count()).select_from(model)) == 0, model
+
 
 def test_answers_are_stored_once_and_the_attempt_finishes_into_the_portfolio(app, quiz):
     user = factories.user()
