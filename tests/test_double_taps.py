@@ -6,15 +6,17 @@ database session (SQLite file and PostgreSQL), through the request's one commit 
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from app.extensions import db
-from app.models import (Activity, AuditLog, DevelopmentPlan, ObservationNote, OutboxMessage, PeerObservation,
-                        PlanChange, PlanCompetency, PlanGoal, PortfolioEntry, Reflection, RegistrationRound)
+from app.models import (Activity, AuditLog, DevelopmentPlan, ModuleRead, ObligationFulfilment, ObservationNote,
+                        OrganisationObligation, OutboxMessage, PeerObservation, PlanChange, PlanCompetency, PlanGoal,
+                        PortfolioEntry, Reflection, RegistrationRound)
 from app.plan import services as plans
 from app.portfolio import services as portfolio
 from tests import factories
 from tests.conftest import HTMX
+from tests.content.helpers import content_dir, write_module  # noqa: F401
 
 COPIES = 4
 YEAR = date.today().year
@@ -176,3 +178,30 @@ def test_observation_saved_four_times_mails_the_observed_once(app):
     assert _count(ObservationNote, observation_id=obs_id) == 1
     assert _count(PortfolioEntry, source="observation_received", source_ref=str(obs_id)) == 1
     assert _count(OutboxMessage) == mails_before + 1
+
+
+# --- learn and monitor ----------------------------------------------------------------------------
+
+def test_marking_a_module_read_four_times_stores_one_read(app, content_dir):
+    write_module(content_dir, "dubbel.md", title="Dubbel gelezen")
+    person = factories.user()
+    person_id = person.id
+    _at_once(app, person, "/learn/dubbel/read", {}, HTMX)
+    assert _count(ModuleRead, user_id=person_id, slug="dubbel") == 1
+    assert _count(PortfolioEntry, user_id=person_id, source="module", source_ref="dubbel") == 1
+
+
+def test_linking_an_activity_to_an_obligation_four_times_makes_one_link(app, monkeypatch):
+    from app.monitor import routes as monitor_routes
+    monkeypatch.setattr(monitor_routes, "_now", lambda: datetime(YEAR, 6, 30, 12, 0))
+    coordinator = factories.user(roles=("coordinator",))
+    item = OrganisationObligation(region_id=coordinator.region_id, position=0, text="Systeemoefening")
+    past = Activity(region_id=coordinator.region_id, kind="system_exercise", title="Systeemoefening maart",
+                    starts_at=datetime(YEAR, 3, 3, 20), ends_at=datetime(YEAR, 3, 3, 23))
+    db.session.add_all([item, past])
+    db.session.commit()
+    item_id = item.id
+    _at_once(app, coordinator, f"/monitor/obligations/{item_id}?year={YEAR}",
+             {"year": str(YEAR), "activity_id": str(past.id), "note": "dubbel"})
+    assert _count(ObligationFulfilment, obligation_id=item_id) == 1
+    assert _count(AuditLog, action="obligation_linked") == 1

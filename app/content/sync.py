@@ -250,7 +250,10 @@ def _prune(sync_dir: Path, keep: str) -> None:
 
 
 def sync(app: Flask) -> SyncResult:
-    """Fetch, check, and publish only a clean commit. Needs an app context."""
+    """Fetch, check, and publish only a clean commit. Needs an app context.
+
+    One run is one unit of work, committed once at its end, inside the lock: a second sync waiting
+    on the lock sees this one's verdict. A run that fails undoes what it wrote and records the error."""
     repo = app.config.get("CONTENT_REPO")
     if not repo:
         raise SyncError("CONTENT_REPO is niet ingesteld: zonder contentrepository wordt de contentmap gebruikt "
@@ -265,6 +268,7 @@ def sync(app: Flask) -> SyncResult:
             db.session.rollback()
             result = SyncResult("error", message=str(exc))
         _record_run(result)
+        db.session.commit()
         return result
 
 
@@ -329,7 +333,6 @@ def _hold(app: Flask, git_dir: Path, live: str | None, sha: str, info: dict, pro
         for name, email in authors_since(git_dir, live, sha):
             send(email, f"Paraat: je contentwijziging {sha[:10]} is niet gepubliceerd",
                  _held_mail(app, name, sha, info, problems))
-    db.session.commit()
 
 
 def _held_mail(app: Flask, name: str, sha: str, info: dict, problems: list) -> str:
@@ -351,7 +354,6 @@ def _publish(sha: str, info: dict, diff: dict, before: dict[str, str], after: di
             db.session.add(RetiredModule(slug=slug, title=title[:300]))
     if after:
         db.session.execute(db.delete(RetiredModule).where(RetiredModule.slug.in_(list(after))))
-    db.session.commit()
 
 
 def _record_run(result: SyncResult) -> None:
@@ -362,7 +364,6 @@ def _record_run(result: SyncResult) -> None:
         last.at, last.detail = utcnow(), result.message[:2000]
     else:
         db.session.add(ContentSyncRun(sha=result.sha, result=result.result, detail=result.message[:2000]))
-    db.session.commit()
 
 
 # --- what /author shows ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from app import audit
 from app.extensions import db
 from app.models import Activity, OrganisationObligation, Region, User
 from app.models.monitor import ObligationFulfilment
+from app.transactions import insert_once
 
 UNANNOUNCED = ("system_test", "system_exercise")
 NOTE_MAX = 500
@@ -122,25 +123,26 @@ def link_activity(actor: User, obligation: OrganisationObligation, year: int, ac
         if other is not None:
             raise MonitorError("Deze activiteit telt al voor de andere onverwachte verplichting; één activiteit "
                                "telt voor de systeemtest óf voor de systeemoefening.")
-    existing = db.session.scalar(db.select(ObligationFulfilment).filter_by(
-        obligation_id=obligation.id, year=year, activity_id=activity.id))
-    if existing is not None:  # a double tap or a second link: update, never a duplicate
-        existing.note, existing.covers_all = note, covers_all
-        db.session.commit()
-        return existing
-    link = ObligationFulfilment(obligation_id=obligation.id, year=year, activity_id=activity.id,
-                                activity_title=activity.title, note=note, covers_all=covers_all,
-                                recorded_by_id=actor.id)
-    db.session.add(link)
-    db.session.flush()
-    audit.record(actor, "obligation_linked", link,
-                 detail=f"{obligation.text[:80]} / {year}: {activity.title}")
-    db.session.commit()
-    return link
+    def stored():
+        return db.session.scalar(db.select(ObligationFulfilment).filter_by(
+            obligation_id=obligation.id, year=year, activity_id=activity.id))
+
+    existing = stored()
+    if existing is None:
+        link = ObligationFulfilment(obligation_id=obligation.id, year=year, activity_id=activity.id,
+                                    activity_title=activity.title, note=note, covers_all=covers_all,
+                                    recorded_by_id=actor.id)
+        if insert_once(link):
+            audit.record(actor, "obligation_linked", link,
+                         detail=f"{obligation.text[:80]} / {year}: {activity.title}")
+            return link
+        existing = stored()   # a parallel double tap stored it a moment ago
+    # A double tap or a second link: update, never a duplicate.
+    existing.note, existing.covers_all = note, covers_all
+    return existing
 
 
 def unlink(actor: User, link: ObligationFulfilment) -> None:
     audit.record(actor, "obligation_unlinked", link,
                  detail=f"{link.obligation.text[:80]} / {link.year}: {link.activity_title}")
     db.session.delete(link)
-    db.session.commit()

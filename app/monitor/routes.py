@@ -133,7 +133,6 @@ def function_csv(code):
                     + [p.total_missing, " | ".join(next_titles)])
     audit.record(current_user, "monitor_function_csv", object_type="function", object_id=function.code,
                  detail=f"{len(rows)} personen, {year}")
-    db.session.commit()
     return csv_response(f"paraat-monitor-{function.code}-{year}", header, rows)
 
 
@@ -262,8 +261,7 @@ def obligation(obligation_id):
         try:
             obligations.link_activity(current_user, item, year, form.activity_id.data, form.note.data or "",
                                       form.covers_all.data, now)
-        except obligations.MonitorError as exc:
-            db.session.rollback()
+        except obligations.MonitorError as exc:   # raised before anything is stored
             form.activity_id.errors = list(form.activity_id.errors) + [str(exc)]
         else:
             flash("Activiteit gekoppeld aan de verplichting.", "success")
@@ -305,11 +303,9 @@ def roster():
                 raise RosterError([f"{form.roster.data.filename}:0: sla het bestand op als CSV UTF-8."]) from None
             result = import_roster(text, form.roster.data.filename or "rooster.csv", current_user.region_id,
                                    actor=current_user)
-        except RosterError as exc:
-            db.session.rollback()
+        except RosterError as exc:   # raised before anything is stored
             problems = exc.problems
         else:
-            db.session.commit()
             flash(f"Rooster ingelezen: {result.added} dienstperiode(s) toegevoegd, {result.existing} al bekend.",
                   "success")
             return redirect(url_for("monitor.roster"))

@@ -99,7 +99,6 @@ def demand_supply(region_id: int, function_id: int, year: int) -> list[DemandSup
 
 def log_view(actor: User, person: User, action: str = "monitor_view_person", detail: str | None = None) -> None:
     audit.record(actor, action, person, detail=detail)
-    db.session.commit()
 
 
 @dataclass

@@ -143,8 +143,7 @@ def import_roster(path):
         sys.exit(2)
     try:
         result = run(text, path)
-    except RosterError as exc:
-        db.session.rollback()
+    except RosterError as exc:   # raised before anything is stored
         for problem in exc.problems:
             click.echo(problem, err=True)
         sys.exit(1)

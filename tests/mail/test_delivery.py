@@ -58,7 +58,11 @@ def test_the_request_does_not_wait_for_a_slow_smtp_server(app, client, smtp):
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(app, smtp):
+    from app.auth.reset import send_set_password_link
+    person = factories.user(email="link@example.nl")
+    db.session.commit()
     mail.send("terug@example.nl", "Teruggedraaid", "x")
+    send_set_password_link(person)   # queues in the caller's transaction, never commits it
     db.session.rollback()
     mail.send("wel@example.nl", "Wel", "x")
     db.session.commit()

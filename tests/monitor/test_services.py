@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.extensions import db
-from app.models import ModuleRead, OrganisationObligation
+from app.models import AuditLog, ModuleRead, ObligationFulfilment, OrganisationObligation
 from app.monitor import obligations, status, views
 from app.monitor.status import FunctionOverview, NormSummary, PersonStatus, Thresholds
 from app.norms.services import progress
@@ -230,6 +230,21 @@ def test_linking_activities_full_partial_and_period(app):
     obligations.link_activity(coordinator, scenarios, 2026, toxic.id, "alle scenario's", True, NOW)
     status = {s.obligation.id: s for s in obligations.obligations(region_id, 2026, NOW)}
     assert status[scenarios.id].status == "done" and len(status[scenarios.id].links) == 1
+
+
+def test_monitor_services_leave_the_commit_to_the_request(app):
+    coordinator = factories.user(roles=("coordinator",), functions=())
+    person = factories.user()
+    item = obligation("Generieke scenario's jaarlijks beoefend")
+    kept = obligations.link_activity(coordinator, item, 2026, activity(starts=datetime(2026, 2, 2, 19)).id, "",
+                                     True, NOW)
+    db.session.commit()
+    obligations.link_activity(coordinator, item, 2026, activity(starts=datetime(2026, 3, 2, 19)).id, "", True, NOW)
+    obligations.unlink(coordinator, kept)
+    views.log_view(coordinator, person)
+    db.session.rollback()
+    assert [link.id for link in db.session.scalars(db.select(ObligationFulfilment))] == [kept.id]
+    assert db.session.scalars(db.select(AuditLog.action)).all() == ["obligation_linked"]
 
 
 @pytest.mark.parametrize("case", ["future", "cancelled", "other_region", "other_year", "missing"])
