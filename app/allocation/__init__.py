@@ -19,8 +19,9 @@ Choices where the contract leaves room:
   carry the activity's `rule` and priorities as objects {plan_match, deficit, lottery}; they
   add `rank` and `reason` ("priority" | "date_clash" with `clashes_with` | "limit" |
   "no_seats_for_function"); `cutoff` is the lowest seat holder's priority, null when nobody
-  holds a seat of that function (one object shared by the entries of that slot: read it, or
-  copy it before changing it).
+  holds a seat of that function. Priority objects are shared (read them, or copy one before
+  changing it): `cutoff` by the entries of one slot, `your_priority` by a person's entries
+  with the same plan match and deficit.
 - Assignments are in activity input order, then by priority.
 """
 from .instance import InstanceError, validate

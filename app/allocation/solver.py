@@ -1,16 +1,18 @@
 """Person-proposing deferred acceptance over (activity, function) seats, plus the result report."""
 from __future__ import annotations
 
-import gc
 import hashlib
-from bisect import bisect_left
+from collections import Counter
 from heapq import heappush, heapreplace
+from itertools import compress
 
 from .instance import LEVELS, parse, parse_head
 
 _LEVELS = frozenset(LEVELS)
 _NONE: dict = {}
 _EMPTY: list = []     # defaults; never changed
+_HELD, _REJECTED = 1, 2     # state of a request (0: neither)
+_WAITING = bytes(0 if state == _HELD else 1 for state in range(256))   # state -> 1 unless held
 
 
 class _Doubt(Exception):
@@ -24,29 +26,28 @@ def lottery(seed: str, person_id: str) -> str:
 
 def solve(instance: dict) -> dict:
     """Allocate seats for a raw instance dict (CONTRACT section 5); raises InstanceError."""
-    # The run allocates some hundred thousand small containers that all live until the end;
-    # the cyclic collector would only traverse them again and again (a third of the time on
-    # a national instance). Nothing here creates reference cycles.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _Allocation(instance).report()
-    finally:
-        if was_enabled:
-            gc.enable()
+    return _Allocation(instance).report()
 
 
 class _Allocation:
     """Validates the raw instance and runs the matching on construction; `report()` renders the result.
 
-    A slot is one (activity, function) pair with its seats. A priority is one int per
-    (person, activity), smaller = better, so that a slot's seat holders fit in a plain heap
-    of ints (-key) and a waitlist is a sorted list of ints. With the person's place in the
-    lottery `draw` and `gap = top - deficit`:
-        rule "norm":  key = (gap * 2 + no_match) * n + draw
-        rule "plan":  key = (no_match * (top + 1) + gap) * n + draw
-    so `key % n` is the draw, which names the person. Keys of different rules are never
-    compared: a slot belongs to one activity, one rule.
+    Everything per person and per request lives in flat lists indexed by int, not in objects per
+    person or request: a national instance has 60,000 requests, and a container per request
+    costs its allocation and keeps the garbage collector busy (it traverses every live container
+    again and again while the run allocates). Containers are made per slot and for the result.
+
+    People are numbered in input order, and so are their requests: person i's requests, best
+    first, are `starts[i]` .. `starts[i + 1] - 1`. A slot is one (activity, function) pair with
+    its seats. The priority of a request is one int, smaller = better, so that a slot's seat
+    holders fit in a plain heap of ints (-key). With `gap = top - deficit`, the person's place
+    `draw` in the lottery, n people and `span = (top + 1) * 2 * n`:
+        rule "norm":  key = slot * span + (gap * 2 + no_match) * n + draw
+        rule "plan":  key = slot * span + (no_match * (top + 1) + gap) * n + draw
+    so `key % n` is the lottery place, which names the person, and sorting all requests by key
+    sorts them by slot and, within a slot, by priority: one sort makes every waitlist. Keys of
+    different rules are never compared: a slot belongs to one activity, one rule. A request also
+    keeps its `code = deficit * 2 + no_match`, which gives its priority object.
     """
 
     def __init__(self, instance: dict):
@@ -54,23 +55,58 @@ class _Allocation:
         self._run()
 
     def _read(self, instance):
-        """Validate the instance and build the internal structures without a Person per person.
+        """Validate the instance and build the flat structures in one pass over the people.
 
         The activities go through instance.py; the people are checked here with its rules
-        written out inline while they are read (a national instance has 10,000 of them, and
-        validating into Person objects and reading those again cost more than the matching).
-        On the first doubt `parse` runs on the whole instance for the message, so solve()
-        names the same first problem as `validate`. A second pass over the people computes
-        the priorities, which need the lottery places and the largest deficit of all.
+        written out inline while they are read (validating into Person objects and reading
+        those again cost more than the matching). On the first doubt `parse` runs on the whole
+        instance for the message, so solve() names the same first problem as `validate`.
+        The keys need the lottery places and the largest deficit of all: they are made from
+        the codes at the end.
         """
         seed, acts, index, raw_people = parse_head(instance)
         self.acts = acts
         n = self.n = len(raw_people)
-        ids, functions, limits, rows = [], [], [], []
+        # Plan match by bit masks: bit j for the j-th competency named by an activity, in three
+        # lanes of `lane` bits: lane 0 the codes of the plan at any level (for an activity
+        # without level), lane 1 those matching "basis", lane 2 those matching "gevorderd".
+        bit = {}
+        for act in acts:
+            for c in act.competencies:
+                if c not in bit:
+                    bit[c] = 1 << len(bit)
+        lane = len(bit)
+        lanes = 1 + (1 << lane) + (1 << 2 * lane)      # a mask in all three lanes at once
+        shift = {None: 0, "basis": lane, "gevorderd": 2 * lane}
+        # Per activity its kind and competency mask in a tuple (attribute access in the loop
+        # below is the cost). Every function with seats has a slot (and a waitlist, even an
+        # empty one), made here in the order of the waitlists: by function code. A slot for a
+        # function without seats is made when somebody asks for it.
+        info = [(a.kind, sum(bit[c] for c in a.competencies) << shift[a.level]) for a in acts]
+        self.act_slots = act_slots = []
+        self.slot_act, self.cap = slot_act, cap = [], []
+        for a, act in enumerate(acts):
+            mine = {}
+            for f in sorted(act.seats):
+                c = act.seats[f]
+                if c:
+                    mine[f] = len(cap)
+                    slot_act.append(a)
+                    cap.append(c)
+            act_slots.append(mine)
+        self.seated = len(cap)
+        by_function = {}      # function -> per activity its slot (None: not made yet)
+
+        ids, functions, limits = self.ids, self.functions, self.limits = [], [], []
+        self.starts = starts = [0]
+        self.slot_of = slot_of = []      # per request: its slot
+        self.code_of = code_of = []      # per request: deficit * 2 + no plan match
+        self.owner = owner = []          # per request: the person
+        self.person_of = person_of = []  # per request: the person's id
         top = 0
         levels = _LEVELS
         try:
-            for raw in raw_people:
+            for i, raw in enumerate(raw_people):
                 if not isinstance(raw, dict):
                     raise _Doubt
                 limit = raw.get("limit", 1)
@@ -88,104 +124,74 @@ class _Allocation:
                     if v > top:
                         top = v
                 plan = raw.get("plan_competencies", _EMPTY)
-                levelled = False
+                mask = 0
                 if isinstance(plan, dict):
                     for code, lv in plan.items():
                         if type(code) is not str or not code.strip():
                             raise _Doubt
-                        if lv is not None:
-                            if type(lv) is not str or lv not in levels:
-                                raise _Doubt
-                            levelled = True
+                        b = bit.get(code, 0)
+                        if lv is None:
+                            mask |= b * lanes
+                        elif type(lv) is not str or lv not in levels:
+                            raise _Doubt
+                        else:
+                            mask |= b | b << shift[lv]
                 elif isinstance(plan, list):
                     for code in plan:
                         if type(code) is not str or not code.strip():
                             raise _Doubt
+                        mask |= bit.get(code, 0)
+                    mask *= lanes
                 else:
                     raise _Doubt
                 refs = raw.get("requests", _EMPTY)
-                if not isinstance(refs, list):
+                if not isinstance(refs, list) or len(set(refs)) < len(refs):
                     raise _Doubt
-                row = []
+                fs = by_function.get(f)
+                if fs is None:
+                    fs = by_function[f] = [mine.get(f) for mine in act_slots]
                 for ref in refs:
-                    a = index.get(ref) if type(ref) is str else None
-                    if a is None:
-                        raise _Doubt
-                    row.append(a)
-                if len(set(row)) < len(row):
-                    raise _Doubt
+                    a = index[ref]      # KeyError: unknown activity
+                    kind, comps = info[a]
+                    s = fs[a]
+                    if s is None:
+                        s = fs[a] = self._slot(a, f)
+                    slot_of.append(s)
+                    code_of.append(deficit.get(kind, 0) * 2 + (0 if mask & comps else 1))
+                starts.append(len(slot_of))
+                owner += [i] * len(refs)
+                person_of += [pid] * len(refs)
                 ids.append(pid)
                 functions.append(f)
                 limits.append(limit)
-                rows.append((row, deficit, plan, levelled))
             if len(set(ids)) < n:
                 raise _Doubt
-        except _Doubt:
+        except (_Doubt, KeyError, TypeError) as doubt:
             parse(instance)      # raises InstanceError with the message
-            raise AssertionError("allocation: an instance refused by the solver passed validation")
-        self.ids, self.functions, self.limits = ids, functions, limits
+            raise AssertionError("allocation: an instance refused by the solver passed validation") from doubt
 
         sha = hashlib.sha256
         prefix = seed + ":"
         self.tickets = tickets = [sha((prefix + pid).encode()).hexdigest() for pid in ids]
-        self.by_draw = sorted(range(n), key=tickets.__getitem__)
+        self.by_draw = by_draw = sorted(range(n), key=tickets.__getitem__)
         draw = [0] * n
-        for place, p in enumerate(self.by_draw):
-            draw[p] = place
+        for place, i in enumerate(by_draw):
+            draw[i] = place
         self.top = top
+        # The priority part of a key per code, for each rule; then the keys in one go.
         width = top + 1
-
-        # Per activity: its fields in a tuple (attribute access in the loop below is the cost)
-        # and function -> slot. Every function with seats has a slot (and a waitlist, even an
-        # empty one), made here in the order of the waitlists: by function code. A slot for a
-        # function without seats is made when somebody asks for it.
-        info = [(a.kind, a.competencies, a.level, a.priority == "plan", a.date) for a in acts]
-        self.act_slots = act_slots = []
-        self.slots, self.cap = slots, cap = [], []
-        for a, act in enumerate(acts):
-            mine = {}
-            for f in sorted(act.seats):
-                c = act.seats[f]
-                if c:
-                    mine[f] = len(cap)
-                    slots.append((a, f))
-                    cap.append(c)
-            act_slots.append(mine)
-        self.seated = len(cap)
-        self.heaps = [[] for _ in cap]     # per slot: seat holders as -key (key % n: their draw)
-        self.asked = [[] for _ in cap]     # per slot: the keys of all who asked for it
-        # per person: [(activity, slot, key, date, rank from 1, plan match, deficit)], best first
-        self.requests = requests = []
-        asked = self.asked
-        by_function = {}      # function -> per activity its slot (None: not made yet)
-        for pi, (refs, deficit, plan, levelled) in enumerate(rows):
-            f, d0, row = functions[pi], draw[pi], []
-            fs = by_function.get(f)
-            if fs is None:
-                fs = by_function[f] = [mine.get(f) for mine in act_slots]
-            for rank, a in enumerate(refs, 1):
-                kind, comps, level, by_plan, date = info[a]
-                if level is None or not levelled:
-                    miss = comps.isdisjoint(plan)
-                else:
-                    miss = comps.isdisjoint([c for c, lv in plan.items() if lv is None or lv == level])
-                dv = deficit.get(kind, 0)
-                key = ((miss * width + top - dv) if by_plan else ((top - dv) * 2 + miss)) * n + d0
-                s = fs[a]
-                if s is None:
-                    s = fs[a] = self._slot(a, f)
-                asked[s].append(key)
-                row.append((a, s, key, date, rank, not miss, dv))
-            requests.append(row)
+        codes = range(2 * width)
+        self.span = span = 2 * width * n
+        by_norm = [((top - (c >> 1)) * 2 + (c & 1)) * n for c in codes]
+        by_plan = [((c & 1) * width + top - (c >> 1)) * n for c in codes]
+        rules = self.rules = [by_plan if acts[a].priority == "plan" else by_norm for a in slot_act]
+        self.key_of = [rules[s][c] + s * span + draw[i] for s, c, i in zip(slot_of, code_of, owner)]
 
     def _slot(self, a, function):
-        s = self.act_slots[a].get(function)
-        if s is None:
-            s = self.act_slots[a][function] = len(self.cap)
-            self.slots.append((a, function))
-            self.cap.append(self.acts[a].seats.get(function, 0))
-            self.heaps.append([])
-            self.asked.append([])
+        """The slot of a function without seats at activity a, made on the first request."""
+        s = self.act_slots[a][function] = len(self.cap)
+        self.slot_act.append(a)
+        self.cap.append(0)
         return s
 
     def _run(self):
@@ -195,104 +201,138 @@ class _Allocation:
         # The seats held are then always the greedy pick (best first, one per date, up to the
         # limit) from the requests not yet rejected: a matroid choice, hence substitutable, so
         # the outcome is the person-optimal stable one whatever the order of processing, and
-        # with limit 1 it is textbook deferred acceptance.
-        heaps, cap, requests, limits = self.heaps, self.cap, self.requests, self.limits
-        # A heap holds bare ints -key (no tuple per seat): the holder is the person in
-        # lottery place key % n.
-        n, by_draw = self.n, self.by_draw
-        people = range(self.n)
-        held = self.held = [set() for _ in people]
-        dates = self.held_dates = [{} for _ in people]   # date -> activity held that day
-        rejected = self.rejected = [set() for _ in people]
+        # with limit 1 it is textbook deferred acceptance. People start in input order.
+        n = self.n
+        cap, slot_of, key_of, starts, lim = self.cap, self.slot_of, self.key_of, self.starts, self.limits
+        slot_act, by_draw = self.slot_act, self.by_draw
+        # Dates as numbers; the seats of people with a limit above 1 by (person, date) in one
+        # dict {person * days + date: activity}, to skip clashes and to name them.
+        day_of = {}
+        for act in self.acts:
+            if act.date is not None and act.date not in day_of:
+                day_of[act.date] = len(day_of)
+        self.days = days = len(day_of)
+        self.slot_day = slot_day = [day_of.get(self.acts[a].date, -1) for a in slot_act]
+        self.held_on = held_on = {}
+        self.heaps = heaps = [[] for _ in range(self.seated)]   # per slot: seat holders as -key
+        self.state = state = bytearray(len(key_of))     # per request: held, rejected or neither
+        self.nheld = nheld = [0] * n
         # With limit 1 a person who proposes holds nothing, so dates never block and nothing
         # before the last rejection can reopen: a pointer into the list replaces the rescan.
-        nxt = [0] * len(people)
-        stack = list(range(len(people) - 1, -1, -1))
-        while stack:
-            p = stack.pop()
-            hp = held[p]
-            if limits[p] == 1:
-                if hp:
-                    continue
-                row, i, end = requests[p], nxt[p], len(requests[p])
-                while i < end:
-                    a, s, key, d, _, _, _ = row[i]
-                    i += 1
-                    c = cap[s]
-                    if not c:
+        nxt = starts[:-1]
+        stack = []
+        for first in range(n):
+            stack.append(first)
+            while stack:
+                p = stack.pop()
+                if lim[p] == 1:
+                    if nheld[p]:
                         continue
+                    r, end = nxt[p], starts[p + 1]
+                    while r < end:
+                        s = slot_of[r]
+                        c = cap[s]
+                        if not c:
+                            r += 1
+                            continue
+                        key = key_of[r]
+                        heap = heaps[s]
+                        if len(heap) < c:
+                            heappush(heap, -key)
+                        elif -heap[0] > key:
+                            # The holder with the lowest priority loses the seat: find their
+                            # request for this slot.
+                            q = by_draw[-heapreplace(heap, -key) % n]
+                            out = starts[q]
+                            while slot_of[out] != s:
+                                out += 1
+                            state[out] = _REJECTED
+                            nheld[q] -= 1
+                            if lim[q] > 1 and slot_day[s] >= 0:
+                                del held_on[q * days + slot_day[s]]
+                            stack.append(q)
+                        else:
+                            state[r] = _REJECTED
+                            r += 1
+                            continue
+                        state[r] = _HELD
+                        nheld[p] = 1
+                        r += 1
+                        break
+                    nxt[p] = r
+                    continue
+                room = lim[p] - nheld[p]
+                if room <= 0:
+                    continue
+                base = p * days
+                for r in range(starts[p], starts[p + 1]):
+                    if state[r]:
+                        continue
+                    s = slot_of[r]
+                    c = cap[s]
+                    d = slot_day[s]
+                    if not c or (d >= 0 and base + d in held_on):
+                        continue
+                    key = key_of[r]
                     heap = heaps[s]
                     if len(heap) < c:
                         heappush(heap, -key)
                     elif -heap[0] > key:
                         q = by_draw[-heapreplace(heap, -key) % n]
-                        held[q].discard(a)
-                        if d is not None:
-                            del dates[q][d]
-                        rejected[q].add(a)
+                        out = starts[q]
+                        while slot_of[out] != s:
+                            out += 1
+                        state[out] = _REJECTED
+                        nheld[q] -= 1
+                        if lim[q] > 1 and d >= 0:
+                            del held_on[q * days + d]
                         stack.append(q)
                     else:
-                        rejected[p].add(a)
+                        state[r] = _REJECTED
                         continue
-                    hp.add(a)
-                    if d is not None:
-                        dates[p][d] = a
-                    break
-                nxt[p] = i
-                continue
-            room = limits[p] - len(hp)
-            if room <= 0:
-                continue
-            hd, rj = dates[p], rejected[p]
-            for a, s, key, d, _, _, _ in requests[p]:
-                if a in hp or a in rj or (d is not None and d in hd) or not cap[s]:
-                    continue
-                heap = heaps[s]
-                if len(heap) < cap[s]:
-                    heappush(heap, -key)
-                elif -heap[0] > key:
-                    q = by_draw[-heapreplace(heap, -key) % n]
-                    held[q].discard(a)
-                    if d is not None:
-                        del dates[q][d]
-                    rejected[q].add(a)
-                    stack.append(q)
-                else:
-                    rj.add(a)
-                    continue
-                hp.add(a)
-                if d is not None:
-                    hd[d] = a
-                room -= 1
-                if room == 0:
-                    break
+                    state[r] = _HELD
+                    nheld[p] += 1
+                    if d >= 0:
+                        held_on[base + d] = slot_act[s]
+                    room -= 1
+                    if room == 0:
+                        break
 
-    def _priority(self, key, p, a):
-        """The contract's priority object for a key of person p at activity a."""
-        if self.acts[a].priority == "plan":
-            miss, gap = divmod(key // self.n, self.top + 1)
-        else:
-            gap, miss = divmod(key // self.n, 2)
-        return {"plan_match": not miss, "deficit": self.top - gap, "lottery": self.tickets[p]}
+    def _priority(self, key, s):
+        """The contract's priority object of the key of a request for slot s."""
+        n = self.n
+        code = self.rules[s].index(key % self.span - key % n)
+        return {"plan_match": not code & 1, "deficit": code >> 1,
+                "lottery": self.tickets[self.by_draw[key % n]]}
 
     def report(self) -> dict:
-        acts, ids, functions, held, slots = self.acts, self.ids, self.functions, self.held, self.slots
-        # The waitlist of a slot: those who asked minus the seat holders (a handful), sorted.
-        waiting = self.asked
-        for s, heap in enumerate(self.heaps):
-            if heap:
-                keys = waiting[s]
-                for negkey in heap:
-                    keys.remove(-negkey)
-        for keys in waiting:
-            keys.sort()
-        granted = sorted((slots[s][0], -negkey) for s, heap in enumerate(self.heaps) for negkey in heap)
+        acts, ids, functions, by_draw, n = self.acts, self.ids, self.functions, self.by_draw, self.n
+        heaps, slot_act, key_of, span = self.heaps, self.slot_act, self.key_of, self.span
+        # Seats given, in activity order and by priority: (activity, priority) as one int.
+        granted = sorted(slot_act[s] * span + -negkey % span
+                         for s, heap in enumerate(heaps) for negkey in heap)
+        assignments = [{"person": ids[i], "activity": acts[x // span].id, "function": functions[i]}
+                       for x in granted for i in (by_draw[x % n],)]
+        cutoffs = [self._priority(-heap[0], s) if heap else None for s, heap in enumerate(heaps)]
 
-        # Waitlists in activity order; per activity functions with seats first, then by code
-        # (already so unless a slot without seats was made on request).
-        n, seated = self.n, self.seated
-        by_draw = self.by_draw
-        in_draw = [ids[p] for p in by_draw]    # lottery place -> person id
+        # The waitlists: every request not granted, sorted by key, is every waitlist in slot
+        # order, each in priority order. The loops run in C: the filter (`compress` with the
+        # state read as 1 = waiting), the sort, the request -> place in `order` (`any` only
+        # drives the map; __setitem__ returns None) and the request -> person id.
+        waiting = self.state.translate(_WAITING)
+        order = sorted(compress(range(len(key_of)), waiting), key=key_of.__getitem__)
+        position = [0] * len(key_of)
+        any(map(position.__setitem__, order, range(1, len(order) + 1)))
+        people = list(map(self.person_of.__getitem__, order))
+        # Where each slot's list starts in `order` (slots are numbered in key order).
+        count = Counter(compress(self.slot_of, waiting))
+        start, at = [], 0
+        for s in range(len(self.cap)):
+            start.append(at)
+            at += count[s]
+        # In activity order; per activity functions with seats first, then by code (already
+        # so unless a slot without seats was made on request).
+        seated = self.seated
         waitlists = {}
         for a, mine in enumerate(self.act_slots):
             act = acts[a]
@@ -302,77 +342,70 @@ class _Allocation:
                 items = sorted(items, key=lambda item: (item[0] not in seats, item[0]))
             prefix = act.id + "/"
             for f, s in items:
-                waitlists[prefix + f] = [in_draw[k % n] for k in waiting[s]]
+                waitlists[prefix + f] = people[start[s]:start[s] + count[s]]
+        nheld = self.nheld
         return {
-            "assignments": [{"person": ids[p], "activity": acts[a].id, "function": functions[p]}
-                            for a, key in granted for p in (by_draw[key % n],)],
+            "assignments": assignments,
             "waitlists": waitlists,
-            "unassigned": [ids[p] for p in range(n) if not held[p]],
-            "explanations": self._explanations(waiting),
+            "unassigned": [ids[i] for i in range(n) if not nheld[i]],
+            "explanations": self._explanations(cutoffs, position, start),
         }
 
-    def _explanations(self, waiting):
-        """Per person, one entry for each request they missed and would still take or prefer."""
-        acts, ids, limits, slots, cap = self.acts, self.ids, self.limits, self.slots, self.cap
-        by_draw, n = self.by_draw, self.n
-        cutoffs = [self._priority(-h[0], by_draw[-h[0] % n], slots[s][0]) if h else None
-                   for s, h in enumerate(self.heaps)]
-        tickets, held, rejected, held_dates = self.tickets, self.held, self.rejected, self.held_dates
-        act_ids = [a.id for a in acts]
+    def _explanations(self, cutoffs, position, start):
+        """Per person, one entry for each request they missed and would still take or prefer.
+
+        A person's entries with the same priority share one `your_priority` object, and the
+        entries of one slot one `cutoff` object (read-only data; fewer objects to make).
+        """
+        ids, tickets = self.ids, self.tickets
+        slot_of, code_of, starts, state = self.slot_of, self.code_of, self.starts, self.state
+        nheld, limits, cap = self.nheld, self.limits, self.cap
+        held_on, days, slot_day = self.held_on, self.days, self.slot_day
+        act_ids = [a.id for a in self.acts]
+        rule_of = [a.priority for a in self.acts]
         # Per slot what every entry of that slot repeats: activity id, rule, cutoff, no seats,
-        # waitlist keys. A request row carries its plan match and deficit (no decoding of keys).
-        info = [(act_ids[a], acts[a].priority, cutoffs[s], not cap[s], waiting[s])
-                for s, (a, _f) in enumerate(slots)]
+        # and where its waitlist starts in `position` (so that its first has place 1).
+        info = [(act_ids[a], rule_of[a], cutoffs[s] if s < self.seated else None, not cap[s], start[s])
+                for s, a in enumerate(self.slot_act)]
         result = {}
-        for p, row in enumerate(self.requests):
-            hp = held[p]
-            if not hp:
-                # Nothing held (most people of a national round): every request was refused
-                # or has no seats for the function, and no date can clash. A comprehension
-                # (`for x in (y,)` is a plain assignment there) saves the loop's appends.
-                rj, ticket = rejected[p], tickets[p]
-                result[ids[p]] = [
-                    {"activity": act_id, "rank": rank, "rule": rule,
-                     "your_priority": {"plan_match": match, "deficit": dv, "lottery": ticket},
-                     "cutoff": cutoff, "waitlist_position": bisect_left(wait, key) + 1,
-                     "reason": "no_seats_for_function" if no_seats else "priority" if a in rj else "limit"}
-                    for a, s, key, _d, rank, match, dv in row
-                    for act_id, rule, cutoff, no_seats, wait in (info[s],)]
-                continue
-            if len(hp) < limits[p]:
-                due = [r for r in row if r[0] not in hp]
+        for i in range(self.n):
+            first, end = starts[i], starts[i + 1]
+            held = nheld[i]
+            if not held:
+                due = range(first, end)
             else:
-                due, left = [], len(hp)
-                for r in row:
-                    if r[0] not in hp:
-                        due.append(r)
-                    else:
-                        left -= 1
-                        if not left:
-                            break
-            if not due:
-                continue
-            entries = result[ids[p]] = []
-            ticket, rj, hd = tickets[p], rejected[p], held_dates[p]
-            for a, s, key, d, rank, match, dv in due:
-                act_id, rule, cutoff, no_seats, wait = info[s]
+                if held >= limits[i]:    # full: only what ranks above the lowest seat held
+                    end -= 1
+                    while state[end] != _HELD:
+                        end -= 1
+                due = [r for r in range(first, end) if state[r] != _HELD]
+                if not due:
+                    continue
+            entries = result[ids[i]] = []
+            ticket, mine = tickets[i], {}
+            for r in due:
+                s = slot_of[r]
+                act_id, rule, cutoff, no_seats, before = info[s]
+                code = code_of[r]
+                priority = mine.get(code)
+                if priority is None:
+                    priority = mine[code] = {"plan_match": not code & 1, "deficit": code >> 1,
+                                             "lottery": ticket}
                 if no_seats:
                     reason = "no_seats_for_function"
-                elif a in rj:
+                elif state[r] == _REJECTED:
                     reason = "priority"
-                elif d is not None and d in hd:
-                    entries.append({"activity": act_id, "rank": rank, "rule": rule,
-                                    "your_priority": {"plan_match": match, "deficit": dv, "lottery": ticket},
-                                    "cutoff": cutoff, "waitlist_position": bisect_left(wait, key) + 1,
-                                    "reason": "date_clash", "clashes_with": act_ids[hd[d]]})
+                elif held and slot_day[s] >= 0 and i * days + slot_day[s] in held_on:
+                    entries.append({"activity": act_id, "rank": r - first + 1, "rule": rule,
+                                    "your_priority": priority, "cutoff": cutoff,
+                                    "waitlist_position": position[r] - before, "reason": "date_clash",
+                                    "clashes_with": act_ids[held_on[i * days + slot_day[s]]]})
                     continue
                 else:
                     # Does not occur with the rule for `due` (a full person holds their best
                     # usable requests), but it is the only cause left.
                     reason = "limit"
-                # `cutoff` is shared by the entries of one slot (read-only data).
-                entries.append({"activity": act_id, "rank": rank, "rule": rule,
-                                "your_priority": {"plan_match": match, "deficit": dv, "lottery": ticket},
-                                "cutoff": cutoff, "waitlist_position": bisect_left(wait, key) + 1,
-                                "reason": reason})
+                entries.append({"activity": act_id, "rank": r - first + 1, "rule": rule,
+                                "your_priority": priority, "cutoff": cutoff,
+                                "waitlist_position": position[r] - before, "reason": reason})
         return result

@@ -1,6 +1,7 @@
 """Invariants of solve() on random instances, and agreement with brute-force stable matchings."""
 import hashlib
 import itertools
+import json
 import random
 
 import pytest
@@ -292,3 +293,25 @@ def test_limit_one_equals_an_independent_textbook_da_with_both_rules(seed):
             got[row["person"]] = row["activity"]
         assert got == textbook_da(inst)
     assert rules == {"plan", "norm"}
+
+
+# sha256 of solve()'s JSON output on seeded instances, recorded with the solver as it was before
+# the speed work of issue 13 (commit f243754, objects per person and per request). The rewrite
+# over flat lists must give the very same result: assignments, waitlists, unassigned and every
+# explanation entry, in the same order. A change of output on purpose records new digests.
+BEFORE_THE_SPEED_WORK = {
+    1300: "87632690f28074acd31349e50651e47a62608c5a0349ce8c50d5c5dbc1f7afaa",
+    1301: "ff6cd00a44d83c5edbeb7f4af47265580705c9e81432f2e8190905439c80e2fa",
+    1302: "6069c7ae4bee173cd893651ee154d99e5aad45562336707067163ed91c6185ca",
+    1303: "8d64634de7c50549532a1215d4a474781b23bb423bfd30fa7440bf3409bcf76f",
+}
+
+
+@pytest.mark.parametrize("seed", sorted(BEFORE_THE_SPEED_WORK))
+def test_same_result_as_before_the_speed_work(seed):
+    rng = random.Random(seed)
+    k = seed - 1300
+    inst = random_instance(rng, 60 + 50 * k, 12, max_limit=1 + k % 3, max_requests=6)
+    result = solve(inst)
+    check_result(inst, result)
+    assert hashlib.sha256(json.dumps(result).encode()).hexdigest() == BEFORE_THE_SPEED_WORK[seed]
