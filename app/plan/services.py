@@ -81,6 +81,9 @@ def plan_competency_levels(user: User, year: int) -> dict[str, str | None]:
     return dict(sorted(levels.items()))
 
 
+# --- Input checks: every service below runs them, and app/plan/forms.py runs them per field, so a
+# form reports all its problems at once with the same words a service uses for any other caller.
+
 def competency_by_code(region_id: int, code: str | None) -> Competency | None:
     """None for an empty code; PlanError for a code the region does not have."""
     if not code:
@@ -89,6 +92,88 @@ def competency_by_code(region_id: int, code: str | None) -> Competency | None:
     if found is None:
         raise PlanError("Deze crisiscompetentie bestaat niet. Kies er een uit de lijst.")
     return found
+
+
+def required_competency(region_id: int, code: str | None) -> Competency:
+    """The competency a person chooses for their plan: one of the region's, not none."""
+    competency = competency_by_code(region_id, code)
+    if competency is None:
+        raise PlanError("Kies een crisiscompetentie.", field="code")
+    return competency
+
+
+def check_goal_text(text: str | None) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise PlanError("Vul een leerdoel in.", field="text")
+    if len(text) > GOAL_MAX_LENGTH:
+        raise PlanError(f"Een leerdoel is hoogstens {GOAL_MAX_LENGTH} tekens; dit zijn er {len(text)}.", field="text")
+    return text
+
+
+def check_goal_status(status: str | None) -> str:
+    if status not in GOAL_STATUS_LABELS:
+        raise PlanError("Kies of het leerdoel open of behaald is.", field="status")
+    return status
+
+
+def check_level(level: str | None) -> str:
+    if level not in LEVELS:
+        raise PlanError("Kies het niveau basis of gevorderd.", field="level")
+    return level
+
+
+def check_proposal_name(name: str | None) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise PlanError("Geef de competentie een naam van hoogstens 120 tekens.", field="name")
+    return name
+
+
+def check_motivation(motivation: str | None) -> str:
+    motivation = (motivation or "").strip()
+    if not motivation:
+        raise PlanError("Vul in waarom je deze competentie wilt ontwikkelen.", field="motivation")
+    if len(motivation) > 1000:
+        raise PlanError("Leg in hoogstens 1000 tekens uit waarom je deze competentie wilt ontwikkelen.",
+                        field="motivation")
+    return motivation
+
+
+def check_decision_comment(comment: str | None, approve: bool) -> str:
+    comment = (comment or "").strip()
+    if len(comment) > 1000:
+        raise PlanError("Houd de toelichting onder 1000 tekens.", field="comment")
+    if not approve and not comment:
+        raise PlanError("Schrijf erbij waarom je het voorstel afwijst.", field="comment")
+    return comment
+
+
+def check_held_on(held_on: date | None) -> date:
+    if held_on is None:
+        raise PlanError("Vul de datum van het gesprek in (dd-mm-jjjj).", field="held_on")
+    if held_on > date.today():
+        raise PlanError("De datum van het gesprek kan niet in de toekomst liggen.", field="held_on")
+    return held_on
+
+
+def check_review_note(note: str | None) -> str:
+    note = (note or "").strip()
+    if len(note) > 1000:
+        raise PlanError("Houd de notitie onder 1000 tekens.", field="note")
+    return note
+
+
+def check_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise PlanError("Geef een reden op: de functionaris krijgt die te zien.", field="reason")
+    if len(reason) > 500:
+        raise PlanError("Gebruik voor de reden hoogstens 500 tekens.", field="reason")
+    return reason
+
+
+# --- The plan ---------------------------------------------------------------------------------------
 
 
 def _editable(user: User, year: int) -> DevelopmentPlan:
@@ -104,18 +189,9 @@ def _log(plan: DevelopmentPlan, actor: User, action: str, before: str | None = N
     db.session.add(PlanChange(plan_id=plan.id, actor_id=actor.id, action=action, before=before, after=after))
 
 
-def _check_goal_text(text: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise PlanError("Vul een leerdoel in.", field="text")
-    if len(text) > GOAL_MAX_LENGTH:
-        raise PlanError(f"Een leerdoel is hoogstens {GOAL_MAX_LENGTH} tekens; dit zijn er {len(text)}.", field="text")
-    return text
-
-
 def add_goal(user: User, year: int, text: str, competency_code: str | None = None,
              nonce: str | None = None) -> PlanGoal:
-    text = _check_goal_text(text)
+    text = check_goal_text(text)
     competency = competency_by_code(user.region_id, competency_code)
     plan = _editable(user, year)
     if nonce and db.session.scalar(db.select(PlanGoal.id).filter_by(plan_id=plan.id, nonce=nonce)):
@@ -134,10 +210,9 @@ def _goal_summary(goal: PlanGoal) -> str:
 
 
 def update_goal(user: User, goal: PlanGoal, text: str, competency_code: str | None, status: str) -> PlanGoal:
-    text = _check_goal_text(text)
+    text = check_goal_text(text)
     competency = competency_by_code(user.region_id, competency_code)
-    if status not in GOAL_STATUS_LABELS:
-        raise PlanError("Kies of het leerdoel open of behaald is.")
+    check_goal_status(status)
     plan = _editable(user, goal.plan.year)
     before = _goal_summary(goal)
     goal.text, goal.competency, goal.status = text, competency, status
@@ -158,11 +233,8 @@ def _competency_summary(pc: PlanCompetency) -> str:
 
 
 def choose_competency(user: User, year: int, code: str, level: str) -> PlanCompetency:
-    if level not in LEVELS:
-        raise PlanError("Kies het niveau basis of gevorderd.")
-    competency = competency_by_code(user.region_id, code)
-    if competency is None:
-        raise PlanError("Kies een crisiscompetentie.")
+    check_level(level)
+    competency = required_competency(user.region_id, code)
     plan = _editable(user, year)
     existing = next((pc for pc in plan.competencies if pc.competency_id == competency.id), None)
     if existing is None and not competency.offered:
@@ -197,16 +269,7 @@ def propose_competency(user: User, year: int, name: str, motivation: str, level:
     """A competency outside the region's list: pending until a coordinator decides.
 
     The form's nonce makes one proposal of a double tap (DuplicateSubmission for the repeats)."""
-    name, motivation = (name or "").strip(), (motivation or "").strip()
-    if not name or len(name) > 120:
-        raise PlanError("Geef de competentie een naam van hoogstens 120 tekens.", field="name")
-    if not motivation:
-        raise PlanError("Vul in waarom je deze competentie wilt ontwikkelen.", field="motivation")
-    if len(motivation) > 1000:
-        raise PlanError("Leg in hoogstens 1000 tekens uit waarom je deze competentie wilt ontwikkelen.",
-                        field="motivation")
-    if level not in LEVELS:
-        raise PlanError("Kies het niveau basis of gevorderd.")
+    name, motivation, level = check_proposal_name(name), check_motivation(motivation), check_level(level)
     plan = _editable(user, year)
     if not claim_submission(user.id, "competency_propose", nonce)[1]:
         raise DuplicateSubmission("Je hebt deze competentie al voorgesteld; ze wacht op goedkeuring.")
@@ -245,11 +308,7 @@ def _slug(text: str) -> str:
 
 def decide_proposal(coordinator: User, pc: PlanCompetency, approve: bool, comment: str) -> PlanCompetency:
     """Approve (the competency joins the region's list as not offered) or decline, with a comment."""
-    comment = (comment or "").strip()
-    if len(comment) > 1000:
-        raise PlanError("Houd de toelichting onder 1000 tekens.")
-    if not approve and not comment:
-        raise PlanError("Schrijf erbij waarom je het voorstel afwijst.")
+    comment = check_decision_comment(comment, approve)
     status, decided_at = ("approved" if approve else "declined"), utcnow()
     # Claim the decision atomically: of two simultaneous decisions only one finds it still pending.
     claimed = db.session.execute(
@@ -285,12 +344,11 @@ def decide_proposal(coordinator: User, pc: PlanCompetency, approve: bool, commen
 
 def sign_off_review(coordinator: User, person: User, year: int, held_on: date, note: str = "") -> DevelopmentPlan:
     """Record the yearly reflection conversation; the plan of that year becomes read-only."""
-    if held_on > date.today():
-        raise PlanError("De datum van het gesprek kan niet in de toekomst liggen.")
+    held_on, note = check_held_on(held_on), check_review_note(note)
     plan = get_plan(person, year, create=True)
     if plan.closed:
         raise DuplicateSubmission(f"Het reflectiegesprek over {year} is al vastgelegd.")
-    plan.review_held_on, plan.review_by_id, plan.review_note = held_on, coordinator.id, (note or "").strip() or None
+    plan.review_held_on, plan.review_by_id, plan.review_note = held_on, coordinator.id, note or None
     _log(plan, coordinator, "review_signed_off", after=f"Reflectiegesprek gehouden op {held_on:%d-%m-%Y}")
     audit.record(coordinator, "yearly_review_signed_off", plan, detail=f"{person.email} {year}")
     mail.send(person.email, f"Jaarlijks reflectiegesprek {year} vastgelegd",
@@ -303,11 +361,7 @@ def sign_off_review(coordinator: User, person: User, year: int, held_on: date, n
 
 def reopen_review(coordinator: User, person: User, year: int, reason: str) -> DevelopmentPlan:
     """Undo a sign-off (e.g. recorded for the wrong year): the plan becomes editable again."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise PlanError("Geef een reden op: de functionaris krijgt die te zien.")
-    if len(reason) > 500:
-        raise PlanError("Gebruik voor de reden hoogstens 500 tekens.")
+    reason = check_reason(reason)
     plan = get_plan(person, year)
     if plan is None or not plan.closed:
         raise PlanError(f"Het plan van {year} is niet afgesloten.")

@@ -34,3 +34,26 @@ def test_plan_page_shows_norms_and_briefing_deadline(phone):
     expect(phone.locator("#normen").get_by_text(re.compile(r"Volgende (uiterlijk|dienst)")).first).to_be_visible()
     expect(phone.locator("#competenties")).to_contain_text("Leiderschap")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_learning_goal_form_error_then_success_on_phone(phone):
+    """A new learning goal at 360 px: an empty one is refused with the summary focused; its link brings
+    the field into view with its label; a good one is added, its message focused in the section."""
+    phone.login("functionaris@demo.paraat.nl")
+    phone.goto("/plan#leerdoelen")
+    phone.get_by_role("button", name="Leerdoel toevoegen").click()
+    summary = phone.locator("#leerdoelen .error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Vul een leerdoel in.").click()
+    field = phone.get_by_label("Nieuw leerdoel")
+    expect(field).to_be_focused()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(phone.locator("label[for=goal-text]")).to_be_in_viewport()
+    text = "Ik wil de nafase vanaf de eerste vergadering bewaken."
+    field.fill(text)
+    phone.get_by_role("button", name="Leerdoel toevoegen").click()
+    expect(phone.locator("#leerdoelen .flash-success")).to_be_focused()
+    expect(phone.locator("#leerdoelen .goal-text").last).to_have_text(text)
+    expect(phone.get_by_label("Nieuw leerdoel")).to_have_value("")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert [e for e in phone.js_errors if "status of 422" not in e] == []  # the 422 itself is the answer

@@ -105,14 +105,27 @@ def test_saved_message_appears_in_the_changed_section(client, person):
     assert "Leerdoel toegevoegd." in section and "Leerdoel toegevoegd." not in body[:body.index('id="leerdoelen"')]
     response = client.post(f"/plan/{YEAR}/goals", data={"text": "Ook zonder JS", "nonce": "s2"})
     assert response.location.endswith("#leerdoelen")
+    body = client.get(response.location).get_data(as_text=True)   # without JavaScript: in the section too
+    assert body.count(">Leerdoel toegevoegd.<") == 1 and "Leerdoel toegevoegd." in body[body.index('id="leerdoelen"'):]
+    assert "Leerdoel toegevoegd." not in client.get(response.location).get_data(as_text=True)   # once
+
+
+def test_without_javascript_a_refused_form_opens_at_its_errors(client, person):
+    page = client.get("/plan").get_data(as_text=True)
+    for form_id, url in (("leerdoel-toevoegen", f"/plan/{YEAR}/goals"),
+                         ("competentie-kiezen", f"/plan/{YEAR}/competencies")):
+        assert f'id="{form_id}" method="post" action="{url}#{form_id}"' in page
+    assert f'action="/plan/{YEAR}/proposals#competentie-voorstellen"' in page
 
 
 def test_edit_goal_page_and_htmx_redirect(client, person):
     goal = plans.add_goal(person, YEAR, "Eerst")
     assert "Leerdoel wijzigen" in client.get(f"/plan/goals/{goal.id}").get_data(as_text=True)
     response = client.post(f"/plan/goals/{goal.id}", data={"text": "Daarna", "status": "achieved"}, headers=HTMX)
-    assert response.status_code == 204 and response.headers["HX-Redirect"].startswith("/plan")
+    assert response.status_code == 204 and response.headers["HX-Redirect"] == f"/plan?year={YEAR}#leerdoel-{goal.id}"
     assert goal.text == "Daarna" and goal.status == "achieved"
+    page = client.get(response.headers["HX-Redirect"]).get_data(as_text=True)
+    assert "Leerdoel opgeslagen." in page[page.index(f'id="leerdoel-{goal.id}"'):]   # where the page opens
 
 
 @pytest.mark.parametrize("role", ["functionary", "author"])
@@ -149,8 +162,9 @@ def test_coordinator_reopens_a_closed_year_with_a_reason(client, auth, app):
     page = client.get(f"/plan/review/{person.id}?year={YEAR - 1}").get_data(as_text=True)
     assert f"Plan {YEAR - 1} weer openen" in page
     refused = client.post(f"/plan/review/{person.id}/reopen", data={"year": YEAR - 1, "reason": " "})
-    assert refused.status_code == 302 and plans.get_plan(person, YEAR - 1).closed
-    assert "Geef een reden op" in client.get(refused.location).get_data(as_text=True)
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and '<a href="#reopen-reason">Geef een reden op' in body
+    assert plans.get_plan(person, YEAR - 1).closed
     client.post(f"/plan/review/{person.id}/reopen", data={"year": YEAR - 1, "reason": "Verkeerd jaar vastgelegd"})
     assert not plans.get_plan(person, YEAR - 1).closed
     assert db.session.scalar(db.select(AuditLog).filter_by(action="yearly_review_reopened"))
@@ -196,7 +210,7 @@ def test_plan_states_the_regions_own_rules_and_shows_own_duty_periods(client, pe
 def test_form_errors_mark_the_field_and_link_the_summary_to_it(client, person):
     body = client.post(f"/plan/{YEAR}/goals", data={"text": "  ", "nonce": "e1"}, headers=HTMX).get_data(as_text=True)
     assert '<a href="#goal-text">Vul een leerdoel in.</a>' in body
-    assert 'aria-invalid="true" aria-describedby="goal-text-hint goal-text-error"' in body
+    assert 'aria-describedby="goal-text-hint goal-text-error" aria-invalid="true" id="goal-text"' in body
     body = client.post(f"/plan/{YEAR}/proposals", data={"name": "Media", "motivation": "", "level": "basis"},
                        headers=HTMX).get_data(as_text=True)
     assert '<a href="#proposal-motivation">Vul in waarom je deze competentie wilt ontwikkelen.</a>' in body

@@ -36,6 +36,20 @@
     if (event.detail.xhr.status === 422) { event.detail.shouldSwap = true; event.detail.isError = false; }
   });
 
+  // A link in an error summary: focus its field with the field's label and message in view (a plain
+  // #link puts the input at the top edge, its label and message out of sight). A radio group's link
+  // names its fieldset: focus the chosen option, else the first.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+    var target = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) { return; }
+    event.preventDefault();
+    var input = target.matches("fieldset")
+      ? target.querySelector("input:checked") || target.querySelector("input, select, textarea") : target;
+    (target.closest(".field") || target).scrollIntoView({ block: "start" });
+    if (input) { input.focus({ preventScroll: true }); }
+  });
+
   // Elements that ask for confirmation declare it in data-confirm (no inline handlers under CSP).
   // Listening in the capture phase on the document runs before htmx's own submit listener on the
   // form, so "Annuleren" stops the event there: neither the browser nor htmx sends anything.
