@@ -62,15 +62,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _configure_login() -> None:
     from flask import session
 
-    from app.auth import sessions
     from app.auth.services import load_session_user
 
     def load_user(session_id: str):
         """The cookie's user, only while its server-side session (key in the cookie) is live."""
-        user = load_session_user(session_id)
-        if user is None or sessions.current(user.id, session.get("sid")) is None:
-            return None
-        return user
+        return load_session_user(session_id, session.get("sid"))
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te zien."

@@ -16,7 +16,7 @@ from app import audit
 from app.auth import sessions
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
 from app.extensions import db
-from app.models import ROLES, Function, Region, User, UserFunction, UserRole
+from app.models import ROLES, Function, Region, User, UserFunction, UserRole, UserSession
 from app.models.core import utcnow
 
 
@@ -150,16 +150,28 @@ def set_roles(user: User, roles: list[str], actor=None) -> None:
     audit.record(actor, "roles_changed", user, detail=",".join(roles))
 
 
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's loader: `id:version`; a stale version or inactive user gives None."""
+def load_session_user(session_id: str, key: str | None) -> User | None:
+    """Flask-Login's loader: `id:version` and the session key of the cookie. None for a stale version,
+    an inactive user or a session that ended (logout, idle, too old)."""
     try:
         user_id, version = (int(part) for part in session_id.split(":"))
     except (ValueError, AttributeError):
         return None
-    # One round trip per request instead of three: roles and functions joined, not selected after.
-    user = db.session.get(User, user_id, options=[joinedload(User.role_rows), joinedload(User.function_rows)])
-    if user is None or not user.active or user.session_version != version:
+    if not key or not isinstance(key, str):
         return None
+    now = utcnow()
+    # One round trip per request: the user with roles and functions, and the live session of the key.
+    found = db.session.execute(
+        db.select(User, UserSession.id, UserSession.last_seen_at)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, *sessions.live_key(key, now))
+        .options(joinedload(User.role_rows), joinedload(User.function_rows))).unique().first()
+    if found is None:
+        return None
+    user, session_row_id, last_seen_at = found
+    if not user.active or user.session_version != version:
+        return None
+    sessions.touch(session_row_id, last_seen_at, now)
     return user
 
 

@@ -57,10 +57,21 @@ def current(user_id: int, key: str | None) -> UserSession | None:
     now = utcnow()
     row = db.session.scalar(db.select(UserSession).where(
         UserSession.key_hash == _hash(key), UserSession.user_id == user_id, *_live(now)))
-    if row is not None and row.last_seen_at < now - TOUCH_EVERY:
-        with own_transaction() as connection:
-            connection.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
+    if row is not None:
+        touch(row.id, row.last_seen_at, now)
     return row
+
+
+def live_key(key: str | None, now) -> tuple:
+    """Conditions on UserSession for the live session of this cookie key (for a query that joins it)."""
+    return (UserSession.key_hash == _hash(key), *_live(now))
+
+
+def touch(session_id: int, last_seen_at, now) -> None:
+    """Bring last_seen up to date, at most once a minute, in a transaction of its own."""
+    if last_seen_at < now - TOUCH_EVERY:
+        with own_transaction() as connection:
+            connection.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
 
 
 def end(key: str | None) -> None:

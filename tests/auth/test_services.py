@@ -82,13 +82,14 @@ def test_create_user_refuses_duplicate_email(app):
 
 def test_password_change_and_deactivation_invalidate_sessions(app):
     person = factories.user()
-    old_session = person.get_id()
-    assert services.load_session_user(old_session) == person
+    old_session, key = person.get_id(), sessions.start(person)
+    assert services.load_session_user(old_session, key) == person
     services.change_password(person, factories.PASSWORD, "een nieuw lang wachtwoord")
-    assert services.load_session_user(old_session) is None
-    current = person.get_id()
+    assert services.load_session_user(old_session, key) is None
+    current, key = person.get_id(), sessions.start(person)
+    assert services.load_session_user(current, key) == person
     services.set_active(person, False)
-    assert services.load_session_user(current) is None
+    assert services.load_session_user(current, key) is None
 
 
 def test_change_password_requires_current_password(app):
@@ -99,7 +100,19 @@ def test_change_password_requires_current_password(app):
 
 @pytest.mark.parametrize("session_id", ["", "abc", "1", "1:2:3", None])
 def test_load_session_user_ignores_garbage(app, session_id):
-    assert services.load_session_user(session_id) is None
+    person = factories.user()
+    assert services.load_session_user(session_id, sessions.start(person)) is None
+
+
+def test_load_session_user_needs_the_live_session_of_the_key(app):
+    person, other = factories.user(), factories.user()
+    key = sessions.start(person)
+    assert services.load_session_user(person.get_id(), key) == person
+    assert services.load_session_user(person.get_id(), None) is None
+    assert services.load_session_user(person.get_id(), "x" + key) is None
+    assert services.load_session_user(other.get_id(), key) is None  # another person's session
+    sessions.end(key)
+    assert services.load_session_user(person.get_id(), key) is None
 
 
 def test_user_model_function_helpers(app):
