@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from app import audit, mail
 from app.activities.base import (RegistrationError, _link, _now, _when, competency_names, deficits_for,
@@ -442,14 +443,21 @@ def start_card(user: User, now: datetime | None = None) -> dict | None:
     if not user.function_rows:
         return None  # registering is for functionaries; a coordinator or author gets their own cards
     now = _now(now)
-    rounds = [{"round": r, "ranked": len(ranking(user, r))} for r in open_rounds(user, now)]
-    offers = db.session.scalars(db.select(Registration).where(
-        Registration.user_id == user.id, Registration.status == "offered")).all()
-    recent = db.session.scalars(db.select(RegistrationRound).join(Activity).join(
-        Registration, Registration.activity_id == Activity.id).where(
-        Registration.user_id == user.id, RegistrationRound.ran_at >= now - timedelta(days=30))
-        .distinct()).all()
-    return {"rounds": rounds, "offers": offers, "outcomes": recent}
+    # One read of the registrations the card speaks of: ranked, offered, or in a round allocated
+    # in the last 30 days (each with its activity and round).
+    since = now - timedelta(days=30)
+    regs = db.session.scalars(db.select(Registration).join(Registration.activity).outerjoin(Activity.round)
+                              .options(contains_eager(Registration.activity).contains_eager(Activity.round))
+                              .where(Registration.user_id == user.id,
+                                     Registration.status.in_(("requested", "offered"))
+                                     | (RegistrationRound.ran_at >= since))
+                              .order_by(Registration.id)).all()
+    ranked = Counter(r.activity.round_id for r in regs if r.status == "requested")
+    rounds = [{"round": r, "ranked": ranked[r.id]} for r in open_rounds(user, now)]
+    offers = [r for r in regs if r.status == "offered"]
+    recent = {r.activity.round.id: r.activity.round for r in regs
+              if r.activity.round and r.activity.round.ran_at and r.activity.round.ran_at >= since}
+    return {"rounds": rounds, "offers": offers, "outcomes": list(recent.values())}
 
 
 

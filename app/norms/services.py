@@ -103,9 +103,11 @@ def norm_year(region_id: int, year: int) -> int | None:
 
 
 def norms_for(region_id: int, year: int, function_ids) -> list[Norm]:
-    used = norm_year(region_id, year)
-    if used is None or not function_ids:
+    """The norms of these functions in the year `norm_year` gives (one query: the year is a subquery)."""
+    if not function_ids:
         return []
+    used = (db.select(func.max(Norm.year)).where(Norm.region_id == region_id, Norm.year <= year)
+            .scalar_subquery())
     return db.session.scalars(
         db.select(Norm).join(Norm.function).join(Norm.activity_kind)
         .options(contains_eager(Norm.function), contains_eager(Norm.activity_kind))
@@ -163,22 +165,29 @@ def facts_of(dates: list[date], today: date, **known) -> Facts:
                  last=dates[-1] if dates else None, dates=tuple(d for d in dates if d >= first), **known)
 
 
-def progress(user: User, today: date | None = None, planned: list[Planned] | None = None) -> list[NormStatus]:
-    """Status of every norm of every function the user holds, for today's year."""
+def progress(user: User, today: date | None = None, planned: list[Planned] | None = None,
+             entries: list[PortfolioEntry] | None = None) -> list[NormStatus]:
+    """Status of every norm of every function the user holds, for today's year.
+
+    `planned` and `entries` (all the person's portfolio entries up to `today`, in date order) may be
+    given by a caller that reads them for more than this (the start page); else they are read here."""
     today = today or date.today()
     rows = {r.function_id: r for r in user.function_rows}
     norms = norms_for(user.region_id, today.year, rows.keys())
     if not norms:
         return []
     kinds = {n.activity_kind.code for n in norms}
-    entries = db.session.scalars(
-        db.select(PortfolioEntry).where(PortfolioEntry.user_id == user.id,
-                                        PortfolioEntry.activity_kind.in_(kinds),
-                                        PortfolioEntry.occurred_on <= today)
-        .order_by(PortfolioEntry.occurred_on, PortfolioEntry.id)).all()
+    if entries is None:
+        entries = db.session.scalars(
+            db.select(PortfolioEntry).where(PortfolioEntry.user_id == user.id,
+                                            PortfolioEntry.activity_kind.in_(kinds),
+                                            PortfolioEntry.occurred_on <= today)
+            .order_by(PortfolioEntry.occurred_on, PortfolioEntry.id)).all()
+    else:
+        entries = [e for e in entries if e.activity_kind in kinds]
     chosen = _approved_competencies(user, today.year) if "competence" in kinds else []
     if planned is None:
-        planned = planned_for(user, today, rules._add_years(today, 2))
+        planned = planned_ahead(user, today)
     first = rules.lookback_start(today)
     piket = any(n.period == "every_weeks" and n.or_when_on_duty for n in norms)
     duty = duty_periods([user.id], first).get(user.id, ()) if piket else ()
@@ -205,6 +214,11 @@ def progress(user: User, today: date | None = None, planned: list[Planned] | Non
         status.since = rows[norm.function_id].since
         result.append(status)
     return result
+
+
+def planned_ahead(user: User, today: date) -> list[Planned]:
+    """What the person is registered for from today on, as far ahead as a norm forecast looks."""
+    return planned_for(user, today, rules._add_years(today, 2))
 
 
 def _approved_competencies(user: User, year: int) -> list:

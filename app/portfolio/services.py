@@ -268,24 +268,42 @@ def _save(user: User, kind: str, entry, activity_id, title, **fields) -> Reflect
     return row
 
 
-def reflection_prompts(user: User, today: date | None = None) -> dict[str, list]:
+def entries_until(user: User, today: date) -> list[PortfolioEntry]:
+    """Every portfolio entry of the person up to `today`, in date order: what the start page's norm and
+    reflection cards both read (once per request)."""
+    return db.session.scalars(db.select(PortfolioEntry).where(
+        PortfolioEntry.user_id == user.id, PortfolioEntry.occurred_on <= today)
+        .order_by(PortfolioEntry.occurred_on, PortfolioEntry.id)).all()
+
+
+def reflection_prompts(user: User, today: date | None = None, planned: list | None = None,
+                       entries: list[PortfolioEntry] | None = None) -> dict[str, list]:
     """Start-page prompts: feedup for planned activities in the next 14 days, reflection for
-    activities attended in the last 30 days that have none yet."""
+    activities attended in the last 30 days that have none yet.
+
+    `planned` (from today on, at least 14 days ahead) and `entries` (as `entries_until`) may be given
+    by the start page, which reads them once for more than one card; else they are read here."""
     from app.norms.planned import planned_for
     today = today or date.today()
-    planned = [p for p in planned_for(user, today, today + timedelta(days=14)) if str(p.ref).isdigit()]
-    have_feedup = set(db.session.scalars(db.select(Reflection.activity_id).where(
-        Reflection.user_id == user.id, Reflection.kind == "feedup", Reflection.activity_id.is_not(None))))
+    horizon, month_ago = today + timedelta(days=14), today - timedelta(days=30)
+    if planned is None:
+        planned = planned_for(user, today, horizon)
+    planned = [p for p in planned if today <= p.on <= horizon and str(p.ref).isdigit()]
+    if entries is None:
+        recent = db.session.scalars(db.select(PortfolioEntry).where(
+            PortfolioEntry.user_id == user.id, PortfolioEntry.kind.in_(ATTENDED_KINDS),
+            PortfolioEntry.occurred_on.between(month_ago, today))
+            .order_by(PortfolioEntry.occurred_on, PortfolioEntry.id)).all()
+    else:
+        recent = [e for e in entries if e.kind in ATTENDED_KINDS and month_ago <= e.occurred_on <= today]
+    texts = db.session.execute(db.select(Reflection.kind, Reflection.entry_id, Reflection.activity_id).where(
+        Reflection.user_id == user.id, Reflection.kind.in_(("feedup", "reflection")))).all()
+    have_feedup = {t.activity_id for t in texts if t.kind == "feedup" and t.activity_id}
+    done_entries = {t.entry_id for t in texts if t.kind == "reflection" and t.entry_id}
+    done_activities = {t.activity_id for t in texts if t.kind == "reflection" and t.activity_id}
     feedup = [p for p in planned if int(p.ref) not in have_feedup]
-    recent = db.session.scalars(db.select(PortfolioEntry).where(
-        PortfolioEntry.user_id == user.id, PortfolioEntry.kind.in_(ATTENDED_KINDS),
-        PortfolioEntry.occurred_on.between(today - timedelta(days=30), today))
-        .order_by(PortfolioEntry.occurred_on.desc())).all()
-    reflected = db.session.execute(db.select(Reflection.entry_id, Reflection.activity_id).where(
-        Reflection.user_id == user.id, Reflection.kind == "reflection")).all()
-    done_entries = {r.entry_id for r in reflected if r.entry_id}
-    done_activities = {r.activity_id for r in reflected if r.activity_id}
-    reflection = [e for e in recent if e.id not in done_entries and _entry_activity_id(e) not in done_activities]
+    reflection = [e for e in reversed(recent)
+                  if e.id not in done_entries and _entry_activity_id(e) not in done_activities]
     return {"feedup": feedup, "reflection": reflection}
 
 

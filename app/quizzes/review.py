@@ -118,6 +118,24 @@ def due_questions(user, now: datetime | None = None, limit: int | None = None) -
     return due
 
 
+@dataclass
+class Overview:
+    due_ids: list[int]          # cards due now whose question still exists, in review order
+    next_at: datetime | None    # when the first card with an existing question is due
+    has_cards: bool             # any card at all (also of a removed question)
+
+
+def overview(user, now: datetime | None = None) -> Overview:
+    """The start page's review figures in one read of the person's cards (ids and dates, no objects)."""
+    now = now or utcnow()
+    quizzes = quiz_set().quizzes
+    rows = db.session.execute(db.select(ReviewCard.id, ReviewCard.quiz_slug, ReviewCard.question_id, ReviewCard.due)
+                              .where(ReviewCard.user_id == user.id).order_by(ReviewCard.due, ReviewCard.id)).all()
+    live = [r for r in rows if r.quiz_slug in quizzes and quizzes[r.quiz_slug].question(r.question_id)]
+    return Overview(due_ids=[r.id for r in live if r.due <= now], next_at=live[0].due if live else None,
+                    has_cards=bool(rows))
+
+
 def next_review_at(user) -> datetime | None:
     quizzes = quiz_set().quizzes
     rows = db.session.execute(db.select(ReviewCard.quiz_slug, ReviewCard.question_id, ReviewCard.due)
