@@ -359,7 +359,11 @@ def load_dir(directory: str | Path) -> QuizSet:
     """Read every quiz file under `directory`; duplicate slugs leave both files out."""
     # The real folder (QUIZ_DIR may be a deployment's link); symlinks inside it are never followed.
     root = Path(directory).resolve()
-    files = [Path(path) for path, _mtime, _size in scan(str(root), (".yaml", ".yml"))]
+    return _load(scan(str(root), (".yaml", ".yml")))
+
+
+def _load(stats) -> QuizSet:
+    files = [Path(path) for path, _mtime, _size in stats]
     quizzes: dict[str, Quiz] = {}
     problems: list[tuple[str, int, str]] = []
     broken: set[str] = set()
@@ -414,10 +418,23 @@ def _slug_guess(path: Path) -> str | None:
     return path.stem
 
 
+_sets: dict[str, tuple[tuple, QuizSet]] = {}   # folder -> (its files' paths, mtimes, sizes; their QuizSet)
+
+
 def quiz_set() -> QuizSet:
-    """The quizzes of the app's QUIZ_DIR (re-read only when a file changed)."""
+    """The quizzes of the app's QUIZ_DIR: the folder is listed on every call (a file changed a moment
+    ago counts at once), the set is built again only when a file was added, removed or changed."""
     from flask import current_app
-    return load_dir(current_app.config["QUIZ_DIR"])
+    root = str(Path(current_app.config["QUIZ_DIR"]).resolve())
+    stats = tuple(scan(root, (".yaml", ".yml")))
+    with _lock:
+        hit = _sets.get(root)
+    if hit is not None and hit[0] == stats:
+        return hit[1]
+    found = _load(stats)
+    with _lock:
+        _sets[root] = (stats, found)
+    return found
 
 
 def get_quiz(slug: str) -> Quiz | None:
