@@ -10,6 +10,7 @@ import re
 import secrets
 from datetime import date
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
 from app import audit
@@ -150,6 +151,13 @@ def set_roles(user: User, roles: list[str], actor=None) -> None:
     audit.record(actor, "roles_changed", user, detail=",".join(roles))
 
 
+# Built once: every request runs it, and a statement made once skips being built and hashed again.
+_SESSION_USER = (db.select(User, UserSession.id, UserSession.last_seen_at)
+                 .join(UserSession, UserSession.user_id == User.id)
+                 .where(User.id == bindparam("user_id"), sessions.OF_KEY, *sessions.LIVE)
+                 .options(joinedload(User.role_rows), joinedload(User.function_rows)))
+
+
 def load_session_user(session_id: str, key: str | None) -> User | None:
     """Flask-Login's loader: `id:version` and the session key of the cookie. None for a stale version,
     an inactive user or a session that ended (logout, idle, too old)."""
@@ -161,11 +169,7 @@ def load_session_user(session_id: str, key: str | None) -> User | None:
         return None
     now = utcnow()
     # One round trip per request: the user with roles and functions, and the live session of the key.
-    found = db.session.execute(
-        db.select(User, UserSession.id, UserSession.last_seen_at)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == user_id, *sessions.live_key(key, now))
-        .options(joinedload(User.role_rows), joinedload(User.function_rows))).unique().first()
+    found = db.session.execute(_SESSION_USER, {"user_id": user_id, **sessions.live_params(now, key)}).unique().first()
     if found is None:
         return None
     user, session_row_id, last_seen_at = found

@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 
 from app.extensions import db
 from app.models import User, UserSession
@@ -45,9 +45,19 @@ def start(user: User, user_agent: str = "") -> str:
     return key
 
 
-def _live(now):
-    return (UserSession.ended_at.is_(None), UserSession.last_seen_at > now - _idle(),
-            UserSession.created_at > now - _max_age())
+# A live session: not ended, used within the idle limit, started within the absolute limit. On bound
+# values, so a statement built once (the user loader's, run on every request) can use them too.
+LIVE = (UserSession.ended_at.is_(None), UserSession.last_seen_at > bindparam("idle_since"),
+        UserSession.created_at > bindparam("started_since"))
+OF_KEY = UserSession.key_hash == bindparam("key_hash")
+
+
+def live_params(now, key: str | None = None) -> dict:
+    """The values for LIVE (and OF_KEY, given the cookie's key) at `now`."""
+    params = {"idle_since": now - _idle(), "started_since": now - _max_age()}
+    if key is not None:
+        params["key_hash"] = _hash(key)
+    return params
 
 
 def current(user_id: int, key: str | None) -> UserSession | None:
@@ -55,16 +65,11 @@ def current(user_id: int, key: str | None) -> UserSession | None:
     if not key or not isinstance(key, str):
         return None
     now = utcnow()
-    row = db.session.scalar(db.select(UserSession).where(
-        UserSession.key_hash == _hash(key), UserSession.user_id == user_id, *_live(now)))
+    row = db.session.scalar(db.select(UserSession).where(UserSession.user_id == user_id, OF_KEY, *LIVE),
+                            live_params(now, key))
     if row is not None:
         touch(row.id, row.last_seen_at, now)
     return row
-
-
-def live_key(key: str | None, now) -> tuple:
-    """Conditions on UserSession for the live session of this cookie key (for a query that joins it)."""
-    return (UserSession.key_hash == _hash(key), *_live(now))
 
 
 def touch(session_id: int, last_seen_at, now) -> None:
@@ -87,8 +92,8 @@ def end_all(user: User) -> int:
 
 
 def active(user: User) -> list[UserSession]:
-    return db.session.scalars(db.select(UserSession).where(UserSession.user_id == user.id, *_live(utcnow()))
-                              .order_by(UserSession.last_seen_at.desc())).all()
+    return db.session.scalars(db.select(UserSession).where(UserSession.user_id == user.id, *LIVE)
+                              .order_by(UserSession.last_seen_at.desc()), live_params(utcnow())).all()
 
 
 _BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("SamsungBrowser/", "Samsung Internet"),
