@@ -5,10 +5,11 @@ import logging
 import os
 from pathlib import Path
 
+import click
 from flask import Flask, request, url_for
 
 from app import config as config_module
-from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, limiter, login_manager
 
 # Each feature is a package with `bp`; an optional `init_app(app)` adds its CLI commands and
 # settings. The start page (app/main/cards.py) and the demo seed (app/demo/seed.py) call the
@@ -36,8 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
-                     render_as_batch=True)
+    app.cli.add_command(_MigrationCommands(app))
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=lambda: "nl")
@@ -57,6 +57,65 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import transactions
     transactions.init_app(app)
     return app
+
+
+def warm_up(app: Flask) -> None:
+    """Load once, before gunicorn forks its workers, what each worker would otherwise load for itself
+    on its first requests: the ORM mappings, every template compiled, the Dutch date formats, the
+    parsed content catalogue and quizzes. The workers then share these pages with the master instead
+    of each holding a copy. Nothing personal is loaded; the catalogue is rechecked as always.
+    The database connection used here is closed again, so no worker inherits it."""
+    from datetime import date
+
+    from flask_babel import format_date
+    from sqlalchemy.orm import configure_mappers
+
+    from app.content.catalogue import get_catalogue
+    from app.quizzes.loader import quiz_set
+
+    configure_mappers()
+    with app.test_request_context():
+        for name in app.jinja_env.list_templates(filter_func=lambda n: n.endswith((".html", ".txt"))):
+            app.jinja_env.get_template(name)
+        format_date(date.today(), "d MMMM yyyy")
+        get_catalogue()
+        quiz_set()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def init_migrations(app: Flask) -> None:
+    """Flask-Migrate for `app` (the `flask db` commands, and tests that migrate a database)."""
+    if "migrate" not in app.extensions:
+        # Imported after logging is set up, alembic would log each of its plugins at INFO.
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+        from flask_migrate import Migrate
+        Migrate(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+
+
+class _MigrationCommands(click.Group):
+    """`flask db ...`: Flask-Migrate's commands, imported when one is asked for. A web worker never
+    loads Flask-Migrate and alembic (19 MB of every process)."""
+
+    def __init__(self, app: Flask):
+        super().__init__("db", help="Databasemigraties (Flask-Migrate / Alembic).")
+        self.app = app
+
+    def _commands(self) -> click.Group:
+        init_migrations(self.app)
+        from flask_migrate.cli import db as commands
+        return commands
+
+    def parse_args(self, ctx, args):
+        commands = self._commands()  # its options (--directory, -x) and callback, which sets them on g
+        self.params, self.callback = commands.params, commands.callback
+        return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx):
+        return self._commands().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        return self._commands().get_command(ctx, name)
 
 
 def _configure_login() -> None:

@@ -1,10 +1,11 @@
-"""Flask extensions, created unbound; create_app() binds them with init_app."""
+"""Flask extensions, created unbound; create_app() binds them with init_app.
+
+Flask-Migrate is not among them: `app.init_migrations` loads it (and alembic) only for `flask db`."""
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -37,7 +38,6 @@ def compression_cache_key(request) -> str:
 
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -4,6 +4,8 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,49 @@ def test_processes_starting_together_share_one_secret_key(tmp_path, monkeypatch)
         keys = set(pool.map(lambda _: config.from_environment(str(tmp_path), str(tmp_path))["SECRET_KEY"], range(40)))
     assert len(keys) == 1 and len(keys.pop()) == 64
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
+
+
+def test_a_web_process_never_loads_alembic_and_flask_db_still_works(tmp_path):
+    """Flask-Migrate and alembic (19 MB of every process) load only for `flask db`."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PUBLIC_URL", "APP_ENV")}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'w.db'}", SECRET_KEY="w")
+    check = ("import sys; from app import create_app; create_app(); "
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'flask_migrate'}))")
+    result = subprocess.run([sys.executable, "-c", check], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.strip() == "[]", result.stderr
+    heads = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "heads"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=60)
+    assert heads.returncode == 0 and "(head)" in heads.stdout, heads.stderr
+
+
+def test_gunicorn_with_the_deployed_settings_warms_up_before_forking_and_serves(tmp_path):
+    """deploy/gunicorn.conf.py loads templates, catalogue and quizzes in the master (app.warm_up); the
+    workers forked after it serve pages and the database as usual."""
+    from tests.mailserver import free_port
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PUBLIC_URL", "APP_ENV")}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'g.db'}", SECRET_KEY="g")
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
+                   check=True, capture_output=True, timeout=120)
+    port = free_port()
+    log = (tmp_path / "gunicorn.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+                               "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        for _ in range(300):
+            try:
+                health = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                break
+            except OSError:
+                assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()[-2000:]
+                time.sleep(0.2)
+        assert health.status == 200
+        for _ in range(4):  # both workers, each with a database connection of its own
+            login = urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=10)
+            assert login.status == 200 and "Inloggen" in login.read().decode()
+            assert urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10).status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

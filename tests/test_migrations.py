@@ -13,7 +13,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app import create_app
+from app import create_app, init_migrations
 from app.extensions import db
 from tests.conftest import BACKENDS, PG_URL
 
@@ -53,6 +53,7 @@ def _current(url: str) -> str | None:
 def test_upgrade_from_empty_to_head_then_one_down_and_up_matches_the_models(backend, tmp_path):
     url = _database(backend, tmp_path)
     migrated = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+    init_migrations(migrated)
     with migrated.app_context():
         script = ScriptDirectory.from_config(migrated.extensions["migrate"].migrate.get_config())
         heads = script.get_heads()

@@ -3,7 +3,7 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text
 
-from app import create_app
+from app import create_app, init_migrations
 
 BEFORE = "f1d887b5d50c"
 OLD_NEIGHBOURS = ("Buurregio's (IJsselland, VNOG) en Duitse buren (Kreis Borken, Grafschaft Bentheim) "
@@ -14,6 +14,7 @@ OLD_NEIGHBOURS = ("Buurregio's (IJsselland, VNOG) en Duitse buren (Kreis Borken,
 def test_migration_corrects_old_values_and_keeps_edits(app, tmp_path):
     url = f"sqlite:///{tmp_path / 'running.db'}"
     running = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+    init_migrations(running)
     with running.app_context():
         upgrade(revision=BEFORE)
     engine = create_engine(url)
