@@ -65,7 +65,7 @@ def _deliver_after_commit(session):
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _forget_after_rollback(session, previous_transaction):
+def _forget_after_rollback(session, _previous_transaction):
     if not session.in_transaction():
         session.info.pop(_PENDING_KEY, None)
 

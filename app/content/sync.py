@@ -407,6 +407,3 @@ def repository_path(app: Flask, path: str) -> str:
     inside = absolute[len(releases):].split(os.sep, 1)   # [sha, content/x.md]
     return inside[1] if len(inside) == 2 else path
 
-
-def retired(slug: str) -> RetiredModule | None:
-    return db.session.scalar(db.select(RetiredModule).filter_by(slug=slug))
