@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Activity, Function, Norm, Region, Registration, User, UserFunction
-from app.norms.services import PERIOD_LABELS, norm_year, outcomes_bulk
+from app.norms.services import PERIOD_LABELS, norm_year, outcomes_bulk, rows_of
 
 STATUSES = ("done", "at_risk", "behind")
 STATUS_LABELS = {"done": "Op norm", "at_risk": "Let op", "behind": "Achter", "info": "Ter informatie",
@@ -92,16 +92,16 @@ class PersonStatus:
     statuses: dict[str, str] = field(default_factory=dict)     # activity kind -> done | at_risk | behind | info
     missing: dict[str, int] = field(default_factory=dict)
     shares: dict[str, float] = field(default_factory=dict)     # rolling kind -> share of the year on norm
+    _overall: str | None = field(default=None, init=False, repr=False, compare=False)
 
-    @cached_property
+    @property
     def overall(self) -> str:
-        """Read once the statuses are complete (cached: the dashboards ask for it many times)."""
-        counted = [s for s in self.statuses.values() if s in STATUSES]
-        if not counted:
-            return "none"
-        if "behind" in counted:
-            return "behind"
-        return "at_risk" if "at_risk" in counted else "done"
+        """Read once the statuses are complete (kept: the dashboards ask for it many times)."""
+        if self._overall is None:
+            counted = [s for s in self.statuses.values() if s in STATUSES]
+            self._overall = ("none" if not counted else "behind" if "behind" in counted
+                             else "at_risk" if "at_risk" in counted else "done")
+        return self._overall
 
     @property
     def total_missing(self) -> int:
@@ -168,21 +168,20 @@ def _people_ids(region_id: int, function_id: int | None = None):
     return query
 
 
-def planned_seats(people_ids, kinds, on: date) -> dict[tuple[int, str], tuple[date, ...]]:
+def planned_seats(region_id: int, people_ids, kinds, on: date) -> dict[tuple[int, str], tuple[date, ...]]:
     """Seats held for activities still to come (the norms forecast's "planned"), per (person, kind)."""
     horizon = on.replace(year=on.year + 2) if not (on.month == 2 and on.day == 29) else date(on.year + 2, 2, 28)
     planned: dict[tuple[int, str], list[date]] = defaultdict(list)
-    for user_id, kind, starts_at in db.session.execute(
+    for user_id, kind, starts_at in rows_of(
             db.select(Registration.user_id, Activity.kind, Activity.starts_at)
             .join(Activity, Activity.id == Registration.activity_id)
-            .where(Registration.user_id.in_(people_ids), Registration.status == "assigned",
-                   Activity.cancelled_at.is_(None), Activity.kind.in_(kinds),
+            .where(Activity.region_id == region_id, Registration.user_id.in_(people_ids),
+                   Registration.status == "assigned", Activity.cancelled_at.is_(None), Activity.kind.in_(kinds),
                    Activity.starts_at >= datetime.combine(on, datetime.min.time()),
                    Activity.starts_at < datetime.combine(horizon + timedelta(days=1), datetime.min.time()))
             .order_by(Activity.starts_at)):
-        planned[user_id, kind].append(starts_at.date() if isinstance(starts_at, datetime)
-                                      else date.fromisoformat(str(starts_at)[:10]))
-    return {key: tuple(dates) for key, dates in planned.items()}
+        planned[user_id, kind].append(starts_at.date())
+    return {key: tuple(days) for key, days in planned.items()}
 
 
 def overview(region_id: int, year: int, today: date, function_id: int | None = None,
@@ -214,42 +213,53 @@ def overview(region_id: int, year: int, today: date, function_id: int | None = N
         .where(User.region_id == region_id, User.active.is_(True),
                UserFunction.function_id.in_([f.id for f in functions]))
         .order_by(User.name, User.id)).all()
-    kinds = {n.activity_kind.code for ns in norms.values() for n in ns}
-    found = outcomes_bulk(region_id, [(r.user_id, r.function_id, r.since) for r in rows], people_ids, norms, on,
-                          planned=planned_seats(people_ids, kinds, on),
-                          share_of=(date(year, 1, 1), on) if shares else None)
-    tally: Counter = Counter()       # (function id, kind, status) -> people
-    share_lists: dict[tuple[int, str], list[float]] = defaultdict(list)
-    in_year: dict[tuple[int, str], int] = {}     # evidence dated in the year, per person and kind (rating)
+    kind_of = {n: n.activity_kind.code for ns in norms.values() for n in ns}
     by_function: dict[int, list[PersonStatus]] = {f.id: [] for f in functions}
     person_of: dict[tuple[int, int], PersonStatus] = {}
-    for row in rows:
-        person_of[row.user_id, row.function_id] = person = PersonStatus(row.user_id, row.name, bool(row.on_duty))
-        by_function[row.function_id].append(person)
-    for item in found:
-        person = person_of[item.user_id, item.function_id]
+    people = []
+    for user_id, fid, on_duty, since, name in rows:
+        person_of[user_id, fid] = person = PersonStatus(user_id, name, bool(on_duty))
+        by_function[fid].append(person)
+        people.append((user_id, fid, since))
+    # Tallies per (function, kind), as NormSummary shows them: status -> people, and the shares.
+    tally: dict[tuple[int, str], dict[str, int]] = {}
+    share_lists: dict[tuple[int, str], list[float]] = {}
+    tally_of, shares_of = {}, {}
+    for fid, ns in norms.items():
+        for n in ns:
+            tally_of[n] = tally.setdefault((fid, kind_of[n]), {})
+            shares_of[n] = share_lists.setdefault((fid, kind_of[n]), [])
+    in_year: dict[int, dict[str, int]] = defaultdict(dict)   # evidence dated in the year, per person and kind
+    current = None   # (user id, function id) of `person`: outcomes come person by person
+    for item in outcomes_bulk(region_id, people, people_ids, norms, on,
+                              planned=planned_seats(region_id, people_ids, set(kind_of.values()), on),
+                              share_of=(date(year, 1, 1), on) if shares else None):
+        if current != (item.user_id, item.function_id):
+            current = (item.user_id, item.function_id)
+            person = person_of[current]
+            statuses, missing, evidence_of = person.statuses, person.missing, in_year[item.user_id]
         kind, outcome = item.rule.kind, item.outcome
-        person.statuses[kind] = outcome.status
-        tally[item.function_id, kind, outcome.status] += 1
+        status = statuses[kind] = outcome.status
+        counts = tally_of[item.norm]
+        counts[status] = counts.get(status, 0) + 1
         if outcome.missing:
-            person.missing[kind] = outcome.missing
+            missing[kind] = outcome.missing
         if item.share is not None:
             person.shares[kind] = item.share
-            share_lists[item.function_id, kind].append(item.share)
-        in_year[item.user_id, kind] = item.in_year
-    evidence = Counter()
-    for (user_id, _kind), n in in_year.items():
-        evidence[user_id] += n
+            shares_of[item.norm].append(item.share)
+        evidence_of[kind] = item.in_year
+    evidence = {user_id: sum(kinds.values()) for user_id, kinds in in_year.items()}
     thresholds = Thresholds.of(db.session.get(Region, region_id))
     result = []
     for function in functions:
         people = by_function[function.id]
-        summaries = [NormSummary(n, n.activity_kind.code, n.activity_kind.name,
-                                 PERIOD_LABELS[n.period].format(weeks=n.weeks), n.count,
-                                 Counter({s: tally[function.id, n.activity_kind.code, s]
-                                          for s in (*STATUSES, "info") if tally[function.id, n.activity_kind.code, s]}),
-                                 share_lists.get((function.id, n.activity_kind.code), []))
-                     for n in norms[function.id]]
+        summaries = []
+        for n in norms[function.id]:
+            counts = tally.get((function.id, kind_of[n]), {})
+            summaries.append(NormSummary(n, kind_of[n], n.activity_kind.name,
+                                         PERIOD_LABELS[n.period].format(weeks=n.weeks), n.count,
+                                         Counter({s: counts[s] for s in (*STATUSES, "info") if counts.get(s)}),
+                                         share_lists.get((function.id, kind_of[n]), [])))
         fo = FunctionOverview(function, summaries, people,
                               evidence=sum(evidence.get(p.user_id, 0) for p in people))
         fo.rating, fo.rating_reason = rate(fo, thresholds)

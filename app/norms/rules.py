@@ -26,7 +26,7 @@ The rules (the policy's words where it has them; "regel van de regio" where Para
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from math import ceil
 
@@ -34,16 +34,18 @@ from math import ceil
 WARNING_DAYS = {"every_weeks": 14, "per_two_years": 91}
 # Duty periods and evidence further back than this are not looked at (the rolling windows are shorter).
 LOOKBACK_DAYS = 2 * 366 + 35
+_LOOKBACK = timedelta(days=LOOKBACK_DAYS)
+_DAY = timedelta(days=1)
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
           "oktober", "november", "december")
 
 
 def lookback_start(today: date) -> date:
     """The first day whose evidence and duty periods the rules can need on `today`."""
-    return today - timedelta(days=LOOKBACK_DAYS)
+    return today - _LOOKBACK
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rule:
     kind: str
     period: str                  # once | per_year | per_two_years | every_weeks | when_on_duty
@@ -51,25 +53,29 @@ class Rule:
     weeks: int | None = None
     or_when_on_duty: bool = False
     informational: bool = False
+    # Derived once from the fields above (a region page evaluates thousands of times); not compared.
+    rolling: bool = field(init=False, compare=False, repr=False)
+    reads_dates: bool = field(init=False, compare=False, repr=False)
+    """Whether `evaluate` reads the evidence dates (`last`, `dates`) for this rule; else only counts."""
+    reads_duty: bool = field(init=False, compare=False, repr=False)
+    """Whether `evaluate` reads duty periods and briefings held for this rule (the piket rule)."""
+    span: timedelta | None = field(init=False, compare=False, repr=False)
+    """A rolling norm's window (two years: 731 days, see `_expires`); None for other norms."""
+
+    def __post_init__(self):
+        rolling = self.period in ("every_weeks", "per_two_years")
+        weekly = self.period == "every_weeks"
+        setattr_ = object.__setattr__
+        setattr_(self, "rolling", rolling)
+        setattr_(self, "reads_dates", rolling)
+        setattr_(self, "reads_duty", weekly and bool(self.or_when_on_duty))
+        setattr_(self, "span", timedelta(weeks=self.weeks or 5) if weekly
+                 else timedelta(days=731) if rolling else None)
 
     @classmethod
     def of(cls, norm) -> "Rule":
         return cls(norm.activity_kind.code, norm.period, norm.count, norm.weeks, bool(norm.or_when_on_duty),
                    bool(norm.informational))
-
-    @property
-    def rolling(self) -> bool:
-        return self.period in ("every_weeks", "per_two_years")
-
-    @property
-    def reads_dates(self) -> bool:
-        """Whether `evaluate` reads the evidence dates (`last`, `dates`) for this rule; else only counts."""
-        return self.rolling
-
-    @property
-    def reads_duty(self) -> bool:
-        """Whether `evaluate` reads duty periods and briefings held for this rule (the piket rule)."""
-        return self.period == "every_weeks" and self.or_when_on_duty
 
 
 @dataclass(slots=True)
@@ -110,15 +116,13 @@ def _add_years(d: date, years: int) -> date:
 
 def window(rule: Rule) -> timedelta:
     """Length of a rolling norm's window (two years: 730 or 731 days, see `_expires`)."""
-    if rule.period == "every_weeks":
-        return timedelta(weeks=rule.weeks or 5)
-    return timedelta(days=731)
+    return rule.span
 
 
 def _expires(rule: Rule, d: date) -> date:
-    """The last day evidence of `d` still counts for a rolling norm."""
+    """The last day evidence of `d` still counts for a rolling norm (later for a later `d`)."""
     if rule.period == "every_weeks":
-        return d + timedelta(weeks=rule.weeks or 5)
+        return d + rule.span
     return _add_years(d, 2)
 
 
@@ -151,14 +155,18 @@ def evaluate(rule: Rule, facts: Facts, today: date) -> Outcome:
             return Outcome("at_risk", "planned", 0, rule.count, 1, planned=len(facts.planned))
         return Outcome("behind", "missing", 0, rule.count, 1)
     grace = grace_end(rule, facts.since)
-    newcomer = grace is not None and today < grace
+    return _recurring(rule, facts, today, grace if grace is not None and today < grace else None)
+
+
+def _recurring(rule: Rule, facts: Facts, today: date, grace: date | None) -> Outcome:
+    """A counted per-year or rolling norm; `grace`: the newcomer's grace end while it lasts, else None."""
     if rule.period == "per_year":
-        return _per_year(rule, facts, today, grace if newcomer else None)
-    rolling = _rolling(rule, facts, today, grace if newcomer else None)
-    if rule.period == "every_weeks" and rule.or_when_on_duty:
+        return _per_year(rule, facts, today, grace)
+    rolling = _rolling(rule, facts, today, grace)
+    if rule.reads_duty:
         duty = _own_duty(facts, today)
         if duty:  # "1x per 5 weken of bij dienst": the better of the two, the duty rule on a tie
-            piket = _piket(rule, facts, today, duty, grace if newcomer else None)
+            piket = _piket(rule, facts, today, duty, grace)
             return piket if _RANK[piket.status] >= _RANK[rolling.status] else rolling
     return rolling
 
@@ -193,12 +201,16 @@ def _per_year(rule: Rule, facts: Facts, today: date, grace: date | None) -> Outc
 
 def _rolling(rule: Rule, facts: Facts, today: date, grace: date | None) -> Outcome:
     required = rule.count
-    first = bisect_left(facts.dates, today - window(rule) - timedelta(days=1))
-    recent = [d for d in facts.dates[first:] if in_window(rule, d, today)]
-    done = len(recent)
+    dates = facts.dates
+    # The evidence that counts today is one run of `dates`: later evidence expires later.
+    hi = bisect_right(dates, today)
+    lo = bisect_left(dates, today - rule.span - _DAY, 0, hi)
+    while lo < hi and _expires(rule, dates[lo]) < today:
+        lo += 1
+    done = hi - lo
     if done >= required:
-        due = _expires(rule, recent[-required])
-        before = sum(1 for d in facts.planned if d <= due)
+        due = _expires(rule, dates[hi - required])
+        before = sum(1 for d in facts.planned if d <= due) if facts.planned else 0
         if (due - today).days <= WARNING_DAYS[rule.period] and not before:
             return Outcome("at_risk", "due_soon", done, required, due=due, regional=True)
         return Outcome("done", "done", done, required, due=due, planned=before)
@@ -216,29 +228,36 @@ def _rolling(rule: Rule, facts: Facts, today: date, grace: date | None) -> Outco
 
 def _own_duty(facts: Facts, today: date) -> tuple[tuple[date, date], ...]:
     """Duty periods that are the person's in this function and recent enough to look at."""
-    first = lookback_start(today)
-    return tuple((s, e) for s, e in facts.duty
-                 if e >= first and (facts.since is None or e >= facts.since))
-
-
-def _within(dates, start: date, end: date) -> bool:
-    return bisect_right(dates, end) > bisect_left(dates, start)
+    first = today - _LOOKBACK
+    if facts.since is not None and facts.since > first:
+        first = facts.since
+    return tuple(period for period in facts.duty if period[1] >= first)
 
 
 def _piket(rule: Rule, facts: Facts, today: date, duty, grace: date | None) -> Outcome:
-    missed = current = coming = None
-    for start, end in duty:
-        if start > today:
-            coming = coming or (start, end)
+    """The piket rule on `duty` (ascending). Of the periods started by today it needs the last missed
+    period not followed by an attended one, and the last one running today without a briefing yet;
+    both are found from the latest period back, so a long roster is not walked for every evaluation."""
+    dates, held = facts.dates, facts.held
+    started = bisect_right(duty, (today, date.max))
+    coming = duty[started] if started < len(duty) else None
+    missed = current = None
+    settled = False   # a later period decided about being behind: attended (not behind) or missed
+    for i in range(started - 1, -1, -1):
+        period = duty[i]
+        start, end = period
+        if settled and (current is not None or end < today):
+            if current is not None:
+                break
             continue
-        attended = _within(facts.dates, start, min(end, today))
-        if attended:
-            missed = None     # attending in a later duty period ends being behind
+        # attended: a briefing from the start of the period up to its end (or today)
+        if bisect_right(dates, end if end < today else today) > bisect_left(dates, start):
+            settled = True   # attending in a later duty period ends being behind
         elif end < today:
-            if facts.held is None or _within(facts.held, start, end):
-                missed = (start, end)
-        else:
-            current = (start, end)
+            if not settled and (held is None or bisect_right(held, end) > bisect_left(held, start)):
+                missed, settled = period, True
+        elif current is None:
+            current = period
     if missed is not None:
         if grace is not None:
             return Outcome("at_risk", "newcomer", 0, 1, 1, due=grace, duty=missed, regional=True)
@@ -254,32 +273,39 @@ def share_on_norm(rule: Rule, facts: Facts, start: date, end: date) -> float | N
     """Share of the days from `start` to `end` on which the person was not behind on a rolling norm.
 
     `facts` must hold the evidence dates from start minus the norm's window and every duty period up
-    to `end`; planned seats play no part in the past. Evaluated with `evaluate` itself at the days on
-    which its answer can change (evidence, expiry, duty boundaries, the newcomer's grace end).
+    to `end`; planned seats play no part in the past. Evaluated with the rules of `evaluate` itself
+    (`_recurring`) at the days on which its answer can change (evidence, expiry, duty boundaries, the
+    newcomer's grace end).
     """
     if not rule.rolling or rule.count is None or rule.informational:
         return None
-    if facts.since is not None and facts.since > start:
-        start = facts.since
+    since, dates = facts.since, facts.dates
+    if since is not None and since > start:
+        start = since
     if start > end:
         return None
     points = {start}
-    for d in facts.dates:
-        points.update((d, _expires(rule, d) + timedelta(days=1)))
+    for d in dates:
+        points.add(d)
+        points.add(_expires(rule, d) + _DAY)
     for s, e in facts.duty:
-        points.update((s, e + timedelta(days=1)))
-    grace = grace_end(rule, facts.since)
+        points.add(s)
+        points.add(e + _DAY)
+    grace = grace_end(rule, since)
     if grace is not None:
         points.add(grace)
     points = sorted(p for p in points if start <= p <= end)
-    on_norm = 0
-    for i, point in enumerate(points):
-        upto = bisect_right(facts.dates, point)
-        seen = Facts(ever=upto, last=facts.dates[upto - 1] if upto else None, dates=facts.dates[:upto],
-                     since=facts.since, duty=facts.duty, held=facts.held)
-        if evaluate(rule, seen, point).status != "behind":
-            following = points[i + 1] if i + 1 < len(points) else end + timedelta(days=1)
-            on_norm += (following - point).days
+    points.append(end + _DAY)
+    on_norm, upto, seen = 0, -1, None
+    for i in range(len(points) - 1):
+        point = points[i]
+        known = bisect_right(dates, point)
+        if known != upto:   # the same evidence as at the previous point: the same facts
+            upto = known
+            seen = Facts(ever=upto, last=dates[upto - 1] if upto else None, dates=dates[:upto], since=since,
+                         duty=facts.duty, held=facts.held)
+        if _recurring(rule, seen, point, grace if grace is not None and point < grace else None).status != "behind":
+            on_norm += (points[i + 1] - point).days
     return on_norm / ((end - start).days + 1)
 
 

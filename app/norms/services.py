@@ -123,26 +123,25 @@ def held_briefings(region_id: int, start: date, today: date) -> tuple[date, ...]
         Activity.starts_at >= datetime.combine(start, datetime.min.time()),
         Activity.starts_at < datetime.combine(today + timedelta(days=1), datetime.min.time()))
         .order_by(Activity.starts_at)).all()
-    return tuple(_as_date(d) for d in found) or None
+    return tuple(d.date() for d in found) or None
+
+
+def rows_of(statement, size: int = 500):
+    """The rows of a select of plain columns, fetched `size` at a time: a region's thousands of rows
+    never live at once, which leaves the garbage collector little to walk."""
+    for chunk in db.session.connection().execute(statement).partitions(size):
+        yield from chunk
 
 
 def duty_periods(user_ids, since: date) -> dict[int, tuple[tuple[date, date], ...]]:
     """Duty periods ending on or after `since`, per person, in order."""
     found: dict[int, list] = defaultdict(list)
-    for user_id, start, end in db.session.execute(
+    for user_id, start, end in rows_of(
             db.select(DutyPeriod.user_id, DutyPeriod.start, DutyPeriod.end)
             .where(DutyPeriod.user_id.in_(user_ids), DutyPeriod.end >= since)
             .order_by(DutyPeriod.user_id, DutyPeriod.start, DutyPeriod.end)):
-        found[user_id].append((_as_date(start), _as_date(end)))
+        found[user_id].append((start, end))
     return {uid: tuple(periods) for uid, periods in found.items()}
-
-
-def _as_date(value, _fromiso=date.fromisoformat):
-    if value.__class__ is str:  # SQLite returns dates (and max() of them) as text
-        return _fromiso(value[:10])
-    if isinstance(value, datetime):
-        return value.date()
-    return value
 
 
 def _status(norm: Norm, outcome: Outcome, **extra) -> NormStatus:
@@ -265,47 +264,33 @@ def outcomes_bulk(region_id: int, people: list[tuple[int, int, date | None]], us
                   share_of: tuple[date, date] | None = None):
     """`rules.evaluate` for every (person, norm) of `people` = [(user_id, function_id, since)], with a
     fixed number of queries (evidence counts, recent evidence dates, duty periods, briefings held,
-    chosen competencies). `user_ids`: the same people, as a list or a select. `share_of` = (start, end):
-    also the share of that span on norm for rolling norms (the yearly report). Yields a PersonNorm per
-    (person, norm) in the order of `people`, so a caller can tally without keeping them all.
+    chosen competencies). `user_ids`: the same people, as a list or a select. `planned`: seats held
+    from today on, per (person, kind) (ascending). `share_of` = (start, end): also the share of that
+    span on norm for rolling norms (the yearly report). Yields a PersonNorm per (person, norm) in the
+    order of `people`, so a caller can tally without keeping them all.
     """
     all_rules = {n.id: Rule.of(n) for ns in norms_by_function.values() for n in ns}
     if not people or not all_rules:
         return
     kinds = {r.kind for r in all_rules.values()}
     conn = db.session.connection()
-    facts_rows = conn.execute(
-        db.select(PortfolioEntry.user_id, PortfolioEntry.activity_kind, func.count(),
-                  func.sum(case((PortfolioEntry.occurred_on >= date(today.year, 1, 1), 1), else_=0)),
-                  func.max(PortfolioEntry.occurred_on))
-        .where(PortfolioEntry.user_id.in_(user_ids), PortfolioEntry.activity_kind.in_(kinds),
-               PortfolioEntry.occurred_on <= today)
-        .group_by(PortfolioEntry.user_id, PortfolioEntry.activity_kind)).all()
-    counts = {(u, k): (ever, int(in_year or 0), _as_date(last)) for u, k, ever, in_year, last in facts_rows}
+    # Plain column rows, kept per (person, kind) as tuples of ints and dates: flat dicts of such tuples
+    # give the garbage collector little to walk (a dict per person would be thousands of containers).
+    counts: dict[tuple[int, str], tuple[int, int, date]] = {}
+    for u, k, ever, in_year, last in rows_of(
+            db.select(PortfolioEntry.user_id, PortfolioEntry.activity_kind, func.count(),
+                      func.sum(case((PortfolioEntry.occurred_on >= date(today.year, 1, 1), 1), else_=0)),
+                      func.max(PortfolioEntry.occurred_on))
+            .where(PortfolioEntry.user_id.in_(user_ids), PortfolioEntry.activity_kind.in_(kinds),
+                   PortfolioEntry.occurred_on <= today)
+            .group_by(PortfolioEntry.user_id, PortfolioEntry.activity_kind)):
+        counts[u, k] = (ever, int(in_year or 0), last)
     first = rules.lookback_start(today)
-    piket = any(r.period == "every_weeks" and r.or_when_on_duty for r in all_rules.values())
+    piket = any(r.reads_duty for r in all_rules.values())
     duty = duty_periods(user_ids, first if share_of is None else min(first, share_of[0])) if piket else {}
     held = held_briefings(region_id, first, today) if duty else None
-    # Evidence dates only where a rule looks at them: a rolling norm's window (or the year asked for),
-    # and briefings inside a duty period.
-    conditions = []
-    for r in {r for r in all_rules.values() if r.rolling}:
-        since = today - rules.window(r) - timedelta(days=1)
-        if share_of is not None:
-            since = min(since, share_of[0] - rules.window(r) - timedelta(days=1))
-        conditions.append(db.and_(PortfolioEntry.activity_kind == r.kind, PortfolioEntry.occurred_on >= since))
-    if duty:
-        conditions.append(db.and_(PortfolioEntry.activity_kind == "ops_briefing", db.exists().where(
-            DutyPeriod.user_id == PortfolioEntry.user_id, DutyPeriod.end >= first,
-            DutyPeriod.start <= PortfolioEntry.occurred_on, DutyPeriod.end >= PortfolioEntry.occurred_on)))
-    found_dates: dict[tuple[int, str], list[date]] = defaultdict(list)
-    if conditions:
-        for u, k, d in conn.execute(
-                db.select(PortfolioEntry.user_id, PortfolioEntry.activity_kind, PortfolioEntry.occurred_on)
-                .where(PortfolioEntry.user_id.in_(user_ids), PortfolioEntry.occurred_on <= today, db.or_(*conditions))
-                .order_by(PortfolioEntry.occurred_on)):
-            found_dates[u, k].append(_as_date(d))
-    dates = {key: tuple(value) for key, value in found_dates.items()}
+    on_duty = db.select(DutyPeriod.user_id).where(DutyPeriod.user_id.in_(user_ids), DutyPeriod.end >= first)
+    dates = _evidence_dates(user_ids, all_rules.values(), today, share_of, on_duty if duty else None, first)
     competences = {}
     if "competence" in kinds:
         competences = dict(conn.execute(
@@ -316,38 +301,71 @@ def outcomes_bulk(region_id: int, people: list[tuple[int, int, date | None]], us
             .group_by(DevelopmentPlan.user_id)).all())
     planned = planned or {}
     none = (0, 0, None)
-    # People in the same situation share one evaluation: memoised on every fact the rule reads
-    # (Rule.reads_dates / reads_duty say which), within this call only. The key holds no rule logic.
-    memo: dict = {}
     evaluate, share_on_norm = rules.evaluate, rules.share_on_norm
-    per_function = {fid: [(norm, norm.id, all_rules[norm.id], all_rules[norm.id].kind, all_rules[norm.id].reads_dates,
-                           all_rules[norm.id].reads_duty, all_rules[norm.id].rolling)
-                          for norm in ns] for fid, ns in norms_by_function.items()}
+    # People in the same situation share one evaluation: memoised per norm on every fact the rule reads
+    # (Rule.reads_dates / reads_duty say which), within this call only. The key holds no rule logic.
+    per_function = {fid: [(norm, rule, rule.kind, rule.reads_dates, rule.reads_duty, rule.kind == "competence",
+                           share_of is not None and rule.rolling, {})
+                          for norm in ns for rule in (all_rules[norm.id],)]
+                    for fid, ns in norms_by_function.items()}
     for user_id, function_id, since in people:
-        since = _as_date(since)
-        own_duty = duty.get(user_id, ())
-        chosen_all = competences.get(user_id, 0)
-        for norm, norm_id, rule, kind, reads_dates, reads_duty, rolling in per_function.get(function_id, ()):
-            ever, in_year, last = counts.get((user_id, kind), none)
+        norms = per_function.get(function_id)
+        if not norms:
+            continue
+        my_duty, chosen = duty.get(user_id, ()), competences.get(user_id, 0)
+        for norm, rule, kind, reads_dates, reads_duty, competence, with_share, memo in norms:
+            key = (user_id, kind)
+            ever, in_year, last = counts.get(key, none)
             if reads_dates:
-                known = dates.get((user_id, kind), ())
+                known = dates.get(key, ())
             else:
                 known, last = (), None
-            periods = own_duty if reads_duty else ()
-            seats = planned.get((user_id, kind), ())
-            chosen = chosen_all if kind == "competence" else 0
-            key = (norm_id, ever, in_year, last, known, seats, since, periods, chosen)
-            outcome = memo.get(key)
+            periods = my_duty if reads_duty else ()
+            seats = planned.get(key, ())
+            mine = chosen if competence else 0
+            read = (ever, in_year, last, known, seats, since, periods, mine)
+            outcome = memo.get(read)
             if outcome is None:
-                outcome = memo[key] = evaluate(rule, Facts(
+                outcome = memo[read] = evaluate(rule, Facts(
                     ever=ever, in_year=in_year, last=last, dates=known, planned=seats, since=since, duty=periods,
-                    held=held if periods else None, competences=chosen), today)
+                    held=held if periods else None, competences=mine), today)
             share = None
-            if share_of is not None and rolling:
-                share = share_on_norm(rule, Facts(dates=known, since=since, duty=periods, held=held if periods else None),
-                                      *share_of)
-            yield PersonNorm(user_id, function_id, norm, rule, outcome, chosen if kind == "competence" else in_year,
-                             share)
+            if with_share:
+                share = share_on_norm(rule, Facts(dates=known, since=since, duty=periods,
+                                                  held=held if periods else None), *share_of)
+            yield PersonNorm(user_id, function_id, norm, rule, outcome, mine if competence else in_year, share)
+
+
+def _evidence_dates(user_ids, all_rules, today: date, share_of, duty_people, first: date):
+    """Evidence dates per person and kind (ascending), only where a rule reads them: a rolling norm's
+    window (from the start of `share_of` minus the window when asked), and for the piket rule every
+    briefing since `first` of `duty_people` (a select of the people with duty periods: they are few)."""
+    since: dict[str, date] = {}
+    for rule in all_rules:
+        if rule.reads_dates:
+            start = today - rules.window(rule) - timedelta(days=1)
+            if share_of is not None:
+                start = min(start, share_of[0] - rules.window(rule) - timedelta(days=1))
+            since[rule.kind] = min(start, since.get(rule.kind, start))
+    entry = PortfolioEntry
+    # One range per kind (each an index range per person), and the earlier briefings of people on duty.
+    parts = [db.select(entry.user_id, entry.activity_kind, entry.occurred_on)
+             .where(entry.user_id.in_(user_ids), entry.activity_kind == kind, entry.occurred_on >= start,
+                    entry.occurred_on <= today)
+             for kind, start in since.items()]
+    for kind in {rule.kind for rule in all_rules if rule.reads_duty} if duty_people is not None else ():
+        if first < since[kind]:
+            parts.append(db.select(entry.user_id, entry.activity_kind, entry.occurred_on)
+                         .where(entry.user_id.in_(duty_people), entry.activity_kind == kind,
+                                entry.occurred_on >= first, entry.occurred_on < since[kind]))
+    if not parts:
+        return {}
+    rows = db.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    found: dict[tuple[int, str], list[date]] = defaultdict(list)
+    for u, k, d in rows_of(db.select(rows.c.user_id, rows.c.activity_kind, rows.c.occurred_on)
+                           .order_by(rows.c.occurred_on)):
+        found[u, k].append(d)
+    return {key: tuple(days) for key, days in found.items()}
 
 
 def deficits_bulk(user_ids, year: int, today: date | None = None) -> dict[int, dict[str, int]]:

@@ -107,6 +107,88 @@ def test_bulk_status_agrees_with_the_personal_norm_page(app):
                 assert p.statuses == expected, (today, fo.function.code, person.name)
 
 
+def test_region_status_equals_the_plan_page_and_norms_evaluate(app):
+    """The region overview, the person's plan page (`progress`) and `flask norms evaluate` give every person
+    the same status and deficit per norm: the real norms file, piket rosters, newcomers, briefings held,
+    seats held and chosen competencies, on random data at several dates (the report's run, with shares
+    of the year on rolling norms, gives the same statuses)."""
+    from datetime import timedelta
+
+    from app.models import DutyPeriod
+    from app.norms.cli import evaluate_case
+    from app.norms.loader import TWENTE_NORMS, load_norms, read_norms_file
+
+    region = factories.region()
+    load_norms(region, read_norms_file(TWENTE_NORMS), [2025, 2026])
+    db.session.commit()
+    rng = random.Random(18)
+    kinds = ["multi_exercise", "icr", "crisis_competence_scan", "ops_briefing", "knowledge_day", "peer_observation",
+             "startup_exercise", "masterclass", "table_exercise_4h", "system_exercise"]
+    for day in range(0, 700, 7):    # the region's Thursday briefings, as activities (briefings held)
+        if rng.random() < .9:
+            activity("ops_briefing", datetime(2025, 1, 2, 19) + timedelta(days=day))
+    cases = []
+    for _ in range(24):
+        codes = rng.choice([("OL",), ("BA",), ("SCA",), ("CACO",), ("OL", "SCA"), ("BGM",)])
+        person = factories.user(functions=codes, on_duty=rng.random() < .5)
+        since = None if rng.random() < .6 else date(2025, 6, 1) + timedelta(days=rng.randint(0, 500))
+        for row in person.function_rows:
+            row.since = since
+        duty = []
+        if rng.random() < .5:
+            start = date(2024, 11, 1) + timedelta(days=rng.randint(0, 30))
+            while start < date(2027, 3, 1):
+                duty.append((start, start + timedelta(days=rng.choice([0, 6, 6, 13]))))
+                start += timedelta(weeks=rng.randint(4, 9))
+            db.session.add_all(DutyPeriod(user_id=person.id, start=s, end=e) for s, e in duty)
+        db.session.commit()
+        evidence = []
+        for _ in range(rng.randint(0, 25)):
+            kind = rng.choice(kinds + ["ops_briefing"] * 4)
+            on = date(2023, 1, 1) + timedelta(days=rng.randint(0, 1430))
+            entry(person, kind, on)
+            evidence.append({"kind": kind, "date": on.isoformat()})
+        planned = []
+        for _ in range(rng.randint(0, 3)):
+            kind = rng.choice(["multi_exercise", "ops_briefing", "knowledge_day", "masterclass", "icr"])
+            starts = datetime(2026, 1, 5, 19) + timedelta(days=rng.randint(0, 400))   # inside the 2-year horizon
+            register(person, activity(kind, starts))
+            planned.append({"kind": kind, "date": starts.date().isoformat()})
+        chosen = {}
+        if rng.random() < .6:
+            year = rng.choice([2025, 2026])
+            choose(person, year)
+            chosen[str(year)] = ["crisisdiagnose"]
+        cases.append((person, {"id": person.id, "functions": list(codes), "since": since and since.isoformat(),
+                               "duty": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in duty],
+                               "evidence": evidence, "planned": planned, "plan_competencies": chosen}))
+    codes = {f.id: f.code for f in db.session.scalars(db.select(status.Function))}
+    reasons = set()
+    for today in (date(2025, 3, 3), date(2026, 2, 10), date(2026, 6, 30), date(2026, 12, 28)):
+        region_view = {}
+        for fo in status.overview(region.id, today.year, today, shares=True):
+            for p in fo.people:
+                for s in fo.norms:
+                    if s.kind in p.statuses:
+                        region_view[p.user_id, fo.function.code, s.kind] = (
+                            p.statuses[s.kind], p.missing.get(s.kind, 0))
+                        if s.kind in p.shares:     # not for a newcomer who started after `today`
+                            assert s.norm.period in ("every_weeks", "per_two_years") and 0 <= p.shares[s.kind] <= 1
+        plan_page, evaluated = {}, {}
+        for person, case in cases:
+            for n in progress(person, today):
+                plan_page[person.id, n.function_code, n.kind] = (n.status, n.missing)
+                reasons.add(n.reason)
+        for found in evaluate_case({"region": region.code, "today": today.isoformat(),
+                                    "people": [case for _, case in cases]})["people"]:
+            for row in found["norms"]:
+                evaluated[found["id"], row["function"], row["kind"]] = (row["status"], row["missing"])
+        assert len(region_view) > 100 and set(codes.values()) >= {code for _, code, _ in region_view}
+        assert region_view == plan_page, today
+        assert region_view == evaluated, today
+    assert {"duty_missed", "duty_kept", "newcomer", "overdue", "pace_lost", "planned", "done"} <= reasons, reasons
+
+
 # --- Ratings -------------------------------------------------------------------------------------
 
 def fo_of(statuses: list[str], is_key=True, evidence=10, once_missing=False):
