@@ -4,7 +4,8 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from heapq import heappush, heapreplace
-from itertools import compress
+from itertools import chain, compress, repeat
+from operator import sub
 
 from .instance import LEVELS, parse, parse_head
 
@@ -101,12 +102,10 @@ class _Allocation:
         self.starts = starts = [0]
         self.slot_of = slot_of = []      # per request: its slot
         self.code_of = code_of = []      # per request: deficit * 2 + no plan match
-        self.owner = owner = []          # per request: the person
-        self.person_of = person_of = []  # per request: the person's id
         top = 0
         levels = _LEVELS
         try:
-            for i, raw in enumerate(raw_people):
+            for raw in raw_people:
                 if not isinstance(raw, dict):
                     raise _Doubt
                 limit = raw.get("limit", 1)
@@ -159,8 +158,6 @@ class _Allocation:
                     slot_of.append(s)
                     code_of.append(deficit.get(kind, 0) * 2 + (0 if mask & comps else 1))
                 starts.append(len(slot_of))
-                owner += [i] * len(refs)
-                person_of += [pid] * len(refs)
                 ids.append(pid)
                 functions.append(f)
                 limits.append(limit)
@@ -169,6 +166,9 @@ class _Allocation:
         except (_Doubt, KeyError, TypeError) as doubt:
             parse(instance)      # raises InstanceError with the message
             raise AssertionError("allocation: an instance refused by the solver passed validation") from doubt
+        # Per request the person's id (the loops in C).
+        counts = list(map(sub, starts[1:], starts))
+        self.person_of = list(chain.from_iterable(map(repeat, ids, counts)))
 
         sha = hashlib.sha256
         prefix = seed + ":"
@@ -185,7 +185,8 @@ class _Allocation:
         by_norm = [((top - (c >> 1)) * 2 + (c & 1)) * n for c in codes]
         by_plan = [((c & 1) * width + top - (c >> 1)) * n for c in codes]
         rules = self.rules = [by_plan if acts[a].priority == "plan" else by_norm for a in slot_act]
-        self.key_of = [rules[s][c] + s * span + draw[i] for s, c, i in zip(slot_of, code_of, owner)]
+        draws = chain.from_iterable(map(repeat, draw, counts))      # per request: the person's draw
+        self.key_of = [rules[s][c] + s * span + d for s, c, d in zip(slot_of, code_of, draws)]
 
     def _slot(self, a, function):
         """The slot of a function without seats at activity a, made on the first request."""
