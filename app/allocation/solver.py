@@ -178,15 +178,16 @@ class _Allocation:
         for place, i in enumerate(by_draw):
             draw[i] = place
         self.top = top
-        # The priority part of a key per code, for each rule; then the keys in one go.
+        # The priority part of -key per code, for each rule; then every -key in one go.
         width = top + 1
         codes = range(2 * width)
         self.span = span = 2 * width * n
-        by_norm = [((top - (c >> 1)) * 2 + (c & 1)) * n for c in codes]
-        by_plan = [((c & 1) * width + top - (c >> 1)) * n for c in codes]
+        by_norm = [-((top - (c >> 1)) * 2 + (c & 1)) * n for c in codes]
+        by_plan = [-((c & 1) * width + top - (c >> 1)) * n for c in codes]
         rules = self.rules = [by_plan if acts[a].priority == "plan" else by_norm for a in slot_act]
         draws = chain.from_iterable(map(repeat, draw, counts))      # per request: the person's draw
-        self.key_of = [rules[s][c] + s * span + d for s, c, d in zip(slot_of, code_of, draws)]
+        # Stored negated: a slot's seat holders are a heap of -key, the lowest priority on top.
+        self.neg_key = [rules[s][c] - s * span - d for s, c, d in zip(slot_of, code_of, draws)]
 
     def _slot(self, a, function):
         """The slot of a function without seats at activity a, made on the first request."""
@@ -204,7 +205,7 @@ class _Allocation:
         # the outcome is the person-optimal stable one whatever the order of processing, and
         # with limit 1 it is textbook deferred acceptance. People start in input order.
         n = self.n
-        cap, slot_of, key_of, starts, lim = self.cap, self.slot_of, self.key_of, self.starts, self.limits
+        cap, slot_of, neg_key, starts, lim = self.cap, self.slot_of, self.neg_key, self.starts, self.limits
         slot_act, by_draw = self.slot_act, self.by_draw
         # Dates as numbers; the seats of people with a limit above 1 by (person, date) in one
         # dict {person * days + date: activity}, to skip clashes and to name them.
@@ -216,7 +217,7 @@ class _Allocation:
         self.slot_day = slot_day = [day_of.get(self.acts[a].date, -1) for a in slot_act]
         self.held_on = held_on = {}
         self.heaps = heaps = [[] for _ in range(self.seated)]   # per slot: seat holders as -key
-        self.state = state = bytearray(len(key_of))     # per request: held, rejected or neither
+        self.state = state = bytearray(len(neg_key))     # per request: held, rejected or neither
         self.nheld = nheld = [0] * n
         # With limit 1 a person who proposes holds nothing, so dates never block and nothing
         # before the last rejection can reopen: a pointer into the list replaces the rescan.
@@ -229,21 +230,19 @@ class _Allocation:
                 if lim[p] == 1:
                     if nheld[p]:
                         continue
-                    r, end = nxt[p], starts[p + 1]
-                    while r < end:
+                    for r in range(nxt[p], starts[p + 1]):
                         s = slot_of[r]
                         c = cap[s]
                         if not c:
-                            r += 1
                             continue
-                        key = key_of[r]
+                        neg = neg_key[r]
                         heap = heaps[s]
                         if len(heap) < c:
-                            heappush(heap, -key)
-                        elif -heap[0] > key:
+                            heappush(heap, neg)
+                        elif heap[0] < neg:
                             # The holder with the lowest priority loses the seat: find their
                             # request for this slot.
-                            q = by_draw[-heapreplace(heap, -key) % n]
+                            q = by_draw[-heapreplace(heap, neg) % n]
                             out = starts[q]
                             while slot_of[out] != s:
                                 out += 1
@@ -254,13 +253,11 @@ class _Allocation:
                             stack.append(q)
                         else:
                             state[r] = _REJECTED
-                            r += 1
                             continue
                         state[r] = _HELD
                         nheld[p] = 1
-                        r += 1
+                        nxt[p] = r + 1
                         break
-                    nxt[p] = r
                     continue
                 room = lim[p] - nheld[p]
                 if room <= 0:
@@ -274,12 +271,12 @@ class _Allocation:
                     d = slot_day[s]
                     if not c or (d >= 0 and base + d in held_on):
                         continue
-                    key = key_of[r]
+                    neg = neg_key[r]
                     heap = heaps[s]
                     if len(heap) < c:
-                        heappush(heap, -key)
-                    elif -heap[0] > key:
-                        q = by_draw[-heapreplace(heap, -key) % n]
+                        heappush(heap, neg)
+                    elif heap[0] < neg:
+                        q = by_draw[-heapreplace(heap, neg) % n]
                         out = starts[q]
                         while slot_of[out] != s:
                             out += 1
@@ -302,13 +299,13 @@ class _Allocation:
     def _priority(self, key, s):
         """The contract's priority object of the key of a request for slot s."""
         n = self.n
-        code = self.rules[s].index(key % self.span - key % n)
+        code = self.rules[s].index(key % n - key % self.span)
         return {"plan_match": not code & 1, "deficit": code >> 1,
                 "lottery": self.tickets[self.by_draw[key % n]]}
 
     def report(self) -> dict:
         acts, ids, functions, by_draw, n = self.acts, self.ids, self.functions, self.by_draw, self.n
-        heaps, slot_act, key_of, span = self.heaps, self.slot_act, self.key_of, self.span
+        heaps, slot_act, neg_key, span = self.heaps, self.slot_act, self.neg_key, self.span
         # Seats given, in activity order and by priority: (activity, priority) as one int.
         granted = sorted(slot_act[s] * span + -negkey % span
                          for s, heap in enumerate(heaps) for negkey in heap)
@@ -321,8 +318,8 @@ class _Allocation:
         # state read as 1 = waiting), the sort, the request -> place in `order` (`any` only
         # drives the map; __setitem__ returns None) and the request -> person id.
         waiting = self.state.translate(_WAITING)
-        order = sorted(compress(range(len(key_of)), waiting), key=key_of.__getitem__)
-        position = [0] * len(key_of)
+        order = sorted(compress(range(len(neg_key)), waiting), key=neg_key.__getitem__, reverse=True)
+        position = [0] * len(neg_key)
         any(map(position.__setitem__, order, range(1, len(order) + 1)))
         people = list(map(self.person_of.__getitem__, order))
         # Where each slot's list starts in `order` (slots are numbered in key order).
@@ -364,49 +361,49 @@ class _Allocation:
         held_on, days, slot_day = self.held_on, self.days, self.slot_day
         act_ids = [a.id for a in self.acts]
         rule_of = [a.priority for a in self.acts]
-        # Per slot what every entry of that slot repeats: activity id, rule, cutoff, no seats,
-        # and where its waitlist starts in `position` (so that its first has place 1).
-        info = [(act_ids[a], rule_of[a], cutoffs[s] if s < self.seated else None, not cap[s], start[s])
-                for s, a in enumerate(self.slot_act)]
+        # Per slot what every entry of that slot repeats: activity id, rule, cutoff, the reason
+        # by the request's state (None: never proposed to, though the slot has seats) and where
+        # its waitlist starts in `position` (so that its first has place 1).
+        by_state, no_seats = (None, None, "priority"), ("no_seats_for_function",) * 3
+        info = [(act_ids[a], rule_of[a], cutoffs[s] if s < self.seated else None,
+                 by_state if cap[s] else no_seats, start[s]) for s, a in enumerate(self.slot_act)]
         result = {}
         for i in range(self.n):
             first, end = starts[i], starts[i + 1]
             held = nheld[i]
-            if not held:
-                due = range(first, end)
-            else:
-                if held >= limits[i]:    # full: only what ranks above the lowest seat held
+            if held >= limits[i]:    # full: only what ranks above the lowest seat held
+                end -= 1
+                while state[end] != _HELD:
                     end -= 1
-                    while state[end] != _HELD:
-                        end -= 1
-                due = [r for r in range(first, end) if state[r] != _HELD]
-                if not due:
+                if end - first + 1 == held:     # holds their best requests: nothing above
                     continue
-            entries = result[ids[i]] = []
-            ticket, mine = tickets[i], {}
-            for r in due:
+            entries, ticket, mine = [], tickets[i], {}
+            for r in range(first, end):
+                now = state[r]
+                if now == _HELD:
+                    continue
                 s = slot_of[r]
-                act_id, rule, cutoff, no_seats, before = info[s]
+                act_id, rule, cutoff, reasons, before = info[s]
                 code = code_of[r]
                 priority = mine.get(code)
                 if priority is None:
                     priority = mine[code] = {"plan_match": not code & 1, "deficit": code >> 1,
                                              "lottery": ticket}
-                if no_seats:
-                    reason = "no_seats_for_function"
-                elif state[r] == _REJECTED:
-                    reason = "priority"
-                elif held and slot_day[s] >= 0 and i * days + slot_day[s] in held_on:
-                    entries.append({"activity": act_id, "rank": r - first + 1, "rule": rule,
-                                    "your_priority": priority, "cutoff": cutoff,
-                                    "waitlist_position": position[r] - before, "reason": "date_clash",
-                                    "clashes_with": act_ids[held_on[i * days + slot_day[s]]]})
-                    continue
-                else:
-                    # Does not occur with the rule for `due` (a full person holds their best
-                    # usable requests), but it is the only cause left.
+                reason = reasons[now]
+                if reason is None:
+                    day = slot_day[s]
+                    if held and day >= 0 and i * days + day in held_on:
+                        entries.append({"activity": act_id, "rank": r - first + 1, "rule": rule,
+                                        "your_priority": priority, "cutoff": cutoff,
+                                        "waitlist_position": position[r] - before, "reason": "date_clash",
+                                        "clashes_with": act_ids[held_on[i * days + day]]})
+                        continue
+                    # Does not occur (a full person holds their best usable requests, and the
+                    # entries stop at the lowest seat held), but it is the only cause left.
                     reason = "limit"
                 entries.append({"activity": act_id, "rank": r - first + 1, "rule": rule,
                                 "your_priority": priority, "cutoff": cutoff,
                                 "waitlist_position": position[r] - before, "reason": reason})
+            if entries or not held:
+                result[ids[i]] = entries
         return result
