@@ -356,13 +356,14 @@ def calendar_registrations(user: User) -> list[Registration]:
 
 
 def planned_provider(user, start: date, end: date) -> list[Planned]:
-    regs = db.session.scalars(db.select(Registration).join(Activity).where(
+    # Columns, not objects: one query however many activities (an Activity would also load its seats).
+    rows = db.session.execute(db.select(Activity.kind, Activity.starts_at, Activity.title, Activity.id)
+                              .join(Registration, Registration.activity_id == Activity.id).where(
         Registration.user_id == user.id, Registration.status == "assigned", Activity.cancelled_at.is_(None),
         Activity.starts_at >= datetime.combine(start, datetime.min.time()),
         Activity.starts_at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
         .order_by(Activity.starts_at)).all()
-    return [Planned(r.activity.kind, r.activity.starts_at.date(), r.activity.title, str(r.activity_id))
-            for r in regs]
+    return [Planned(kind, starts_at.date(), title, str(activity_id)) for kind, starts_at, title, activity_id in rows]
 
 
 def my_registrations(user: User, now: datetime | None = None) -> list[Registration]:

@@ -447,7 +447,8 @@ def start_card(user: User, now: datetime | None = None) -> dict | None:
     # in the last 30 days (each with its activity and round).
     since = now - timedelta(days=30)
     regs = db.session.scalars(db.select(Registration).join(Registration.activity).outerjoin(Activity.round)
-                              .options(contains_eager(Registration.activity).contains_eager(Activity.round))
+                              .options(contains_eager(Registration.activity).contains_eager(Activity.round),
+                                       contains_eager(Registration.activity).lazyload(Activity.seat_rows))
                               .where(Registration.user_id == user.id,
                                      Registration.status.in_(("requested", "offered"))
                                      | (RegistrationRound.ran_at >= since))

@@ -49,7 +49,7 @@ class PlanGoal(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     plan: Mapped[DevelopmentPlan] = relationship(back_populates="goals")
-    competency: Mapped[Competency | None] = relationship()
+    competency: Mapped[Competency | None] = relationship(lazy="joined")  # its name shows wherever the row does
 
 
 class PlanCompetency(db.Model):
@@ -68,7 +68,7 @@ class PlanCompetency(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     plan: Mapped[DevelopmentPlan] = relationship(back_populates="competencies")
-    competency: Mapped[Competency | None] = relationship()
+    competency: Mapped[Competency | None] = relationship(lazy="joined")  # its name shows wherever the row does
 
     @property
     def name(self) -> str:
