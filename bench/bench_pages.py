@@ -8,6 +8,11 @@ Every user logs in before the clock starts (one argon2 hash each). Paraat and th
 run side by side under the same gunicorn settings and take turns in short rounds, so a machine that
 gets busier or quieter during the run affects both alike; the ratio is printed as Paraat's share of
 hello's throughput (target >= 25 %).
+
+On a shared machine throughput follows the load of others; the CPU time a request costs does much
+less. So each round also reads the CPU time (user + system, from /proc) that the gunicorn workers,
+Paraat's PostgreSQL backends and this script (the simulated users) spent, and prints it per request.
+Memory per worker is printed as RSS, PSS and USS; PSS is the figure held against the 60 MB aim.
 """
 import argparse
 import gzip
@@ -40,6 +45,57 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+APPLICATION_NAME = f"paraat-bench-{os.getpid()}"  # tells this run's PostgreSQL backends from others'
+
+
+def cpu_seconds(pids) -> dict[str, float]:
+    """user + system CPU seconds of each process so far (a process gone since is left out)."""
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / TICK
+    return found
+
+
+def workers(master: subprocess.Popen) -> list[str]:
+    return subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()
+
+
+def backends(url: str) -> list[str]:
+    """PostgreSQL backend processes serving this run's gunicorn (empty on SQLite)."""
+    if not url.startswith("postgresql"):
+        return []
+    import psycopg
+    from sqlalchemy.engine import make_url
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        return [str(pid) for (pid,) in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (APPLICATION_NAME,))]
+
+
+class CpuMeter:
+    """CPU seconds spent between start() and stop() by a server's workers, its database backends and
+    this process (the client threads)."""
+
+    def __init__(self, master: subprocess.Popen, url: str = ""):
+        self.master, self.url = master, url
+        self.workers = self.database = self.client = 0.0
+
+    def start(self):
+        self._workers, self._database = cpu_seconds(workers(self.master)), cpu_seconds(backends(self.url))
+        self._client = time.process_time()
+
+    def stop(self):
+        self.client += time.process_time() - self._client
+        for now, before, attr in ((cpu_seconds(workers(self.master)), self._workers, "workers"),
+                                  (cpu_seconds(backends(self.url)), self._database, "database")):
+            setattr(self, attr, getattr(self, attr) + sum(t - before.get(pid, 0.0) for pid, t in now.items()))
 
 
 def database_url() -> str:
@@ -146,9 +202,8 @@ def load(base: str, paths: list[str], openers: list, seconds: float) -> tuple[li
 def memory_mb(master: subprocess.Popen) -> list[tuple[float, float, float]]:
     """(RSS, PSS, USS) per worker: RSS counts pages shared with the master and the other workers in
     full, PSS counts a share of them, USS only the worker's own pages (what one more worker costs)."""
-    children = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()
     sizes = []
-    for pid in children:
+    for pid in workers(master):
         rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
 
         def kb(field):
@@ -162,13 +217,18 @@ def pct(values, p):
     return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
 
 
-def run(label, base, paths, openers, hello_base, hello_openers, seconds, rounds=5):
+def run(label, base, paths, openers, hello_base, hello_openers, seconds, meters, rounds=5):
     """Paraat and hello take turns in `rounds` short rounds; prints both and Paraat's share."""
     client, server, count, hello_client, hello_count = [], [], 0, [], 0
+    paraat_cpu, hello_cpu = meters
     for _ in range(rounds):
+        paraat_cpu.start()
         c, s, n = load(base, paths, openers, seconds / rounds)
+        paraat_cpu.stop()
         client, server, count = client + c, server + s, count + n
+        hello_cpu.start()
         c, _, n = load(hello_base, ["/"], hello_openers, seconds / rounds)
+        hello_cpu.stop()
         hello_client, hello_count = hello_client + c, hello_count + n
     print(f"\nload: {label}, {seconds:.0f} s each in {rounds} alternating rounds, gunicorn {WORKERS} workers")
     print(f"  paraat pages  {count / seconds:7.1f} req/s   server median {statistics.median(server):6.1f} ms"
@@ -179,6 +239,15 @@ def run(label, base, paths, openers, hello_base, hello_openers, seconds, rounds=
     share = count / max(hello_count, 1)
     print(f"  Paraat's pages reach {100 * share:.0f} % of hello's throughput ({1 / max(share, 1e-9):.1f}x its cost"
           f" per request; target >= 25 %, i.e. 4x or better)")
+    ms = lambda seconds_spent, n: 1000 * seconds_spent / max(n, 1)  # noqa: E731
+    paraat_server = ms(paraat_cpu.workers + paraat_cpu.database, count)
+    hello_server = ms(hello_cpu.workers, hello_count)
+    print(f"  CPU per request, ms: paraat workers {ms(paraat_cpu.workers, count):.2f} + database "
+          f"{ms(paraat_cpu.database, count):.2f}; hello workers {hello_server:.2f}; clients (this script) "
+          f"{ms(paraat_cpu.client, count):.2f} / {ms(hello_cpu.client, hello_count):.2f}")
+    print(f"  by CPU: a page costs {paraat_server / max(hello_server, 1e-9):.1f}x a bare route on the server, "
+          f"{(paraat_server + ms(paraat_cpu.client, count)) / max(hello_server + ms(hello_cpu.client, hello_count), 1e-9):.1f}x "
+          f"counting the clients")
 
 
 def main():
@@ -186,9 +255,14 @@ def main():
     parser.add_argument("--users", default="20,100", help="comma-separated numbers of concurrent users")
     parser.add_argument("--seconds", type=float, default=15)
     args = parser.parse_args()
-    env = dict(os.environ, DATABASE_URL=database_url(), LOGIN_RATE_LIMIT="10000 per minute",
+    url = database_url()
+    if url.startswith("postgresql"):
+        from sqlalchemy.engine import make_url
+        url = make_url(url).update_query_dict({"application_name": APPLICATION_NAME}).render_as_string(
+            hide_password=False)
+    env = dict(os.environ, DATABASE_URL=url, LOGIN_RATE_LIMIT="10000 per minute",
                APP_ENV="development", FLASK_APP="wsgi")
-    print(f"database: {env['DATABASE_URL'].split('@')[-1]}")
+    print(f"database: {env['DATABASE_URL'].split('@')[-1].split('?')[0]}")
     subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "demo", "seed"], cwd=ROOT, env=env, check=True,
@@ -208,8 +282,12 @@ def main():
             with ThreadPoolExecutor(max_workers=8) as pool:  # logged in before the clock starts
                 openers = list(pool.map(opener_logged_in, [base] * users))
             run(f"{users} concurrent logged-in users", base, list(targets.values()), openers,
-                hello_base, [urllib.request.build_opener() for _ in range(users)], args.seconds)
-        print("\nmemory per worker after the load, MB (RSS / PSS / USS; USS is what one more worker costs)")
+                hello_base, [urllib.request.build_opener() for _ in range(users)], args.seconds,
+                (CpuMeter(paraat, url), CpuMeter(hello)))
+        print("\nmemory per worker after the load, MB: RSS / PSS / USS")
+        print("  (RSS counts every page shared with the master and the other workers in full; PSS counts its share"
+              " of them, the figure held against the 60 MB aim; USS only the worker's own pages, what one more"
+              " worker costs)")
         for name, master in (("paraat", paraat), ("hello", hello)):
             print(f"  {name:7s} " + ";  ".join(f"{r:.0f} / {p:.0f} / {u:.0f}" for r, p, u in memory_mb(master)))
     finally:
