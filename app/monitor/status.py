@@ -168,10 +168,10 @@ def _people_ids(region_id: int, function_id: int | None = None):
     return query
 
 
-def planned_seats(region_id: int, people_ids, kinds, on: date) -> dict[tuple[int, str], tuple[date, ...]]:
-    """Seats held for activities still to come (the norms forecast's "planned"), per (person, kind)."""
+def planned_seats(region_id: int, people_ids, kinds, on: date) -> dict[str, dict[int, tuple[date, ...]]]:
+    """Seats held for activities still to come (the norms forecast's "planned"), per kind and person."""
     horizon = on.replace(year=on.year + 2) if not (on.month == 2 and on.day == 29) else date(on.year + 2, 2, 28)
-    planned: dict[tuple[int, str], list[date]] = defaultdict(list)
+    planned: dict[str, dict[int, list[date]]] = {kind: defaultdict(list) for kind in kinds}
     for user_id, kind, starts_at in rows_of(
             db.select(Registration.user_id, Activity.kind, Activity.starts_at)
             .join(Activity, Activity.id == Registration.activity_id)
@@ -180,8 +180,8 @@ def planned_seats(region_id: int, people_ids, kinds, on: date) -> dict[tuple[int
                    Activity.starts_at >= datetime.combine(on, datetime.min.time()),
                    Activity.starts_at < datetime.combine(horizon + timedelta(days=1), datetime.min.time()))
             .order_by(Activity.starts_at)):
-        planned[user_id, kind].append(starts_at.date())
-    return {key: tuple(days) for key, days in planned.items()}
+        planned[kind][user_id].append(starts_at.date())
+    return {kind: {u: tuple(days) for u, days in mine.items()} for kind, mine in planned.items()}
 
 
 def overview(region_id: int, year: int, today: date, function_id: int | None = None,
@@ -207,17 +207,17 @@ def overview(region_id: int, year: int, today: date, function_id: int | None = N
     if not functions:
         return []
     people_ids = _people_ids(region_id, function_id)
-    rows = db.session.execute(
-        db.select(UserFunction.user_id, UserFunction.function_id, UserFunction.on_duty, UserFunction.since, User.name)
-        .join(User, User.id == UserFunction.user_id)
-        .where(User.region_id == region_id, User.active.is_(True),
-               UserFunction.function_id.in_([f.id for f in functions]))
-        .order_by(User.name, User.id)).all()
     kind_of = {n: n.activity_kind.code for ns in norms.values() for n in ns}
     by_function: dict[int, list[PersonStatus]] = {f.id: [] for f in functions}
     person_of: dict[tuple[int, int], PersonStatus] = {}
     people = []
-    for user_id, fid, on_duty, since, name in rows:
+    for user_id, fid, on_duty, since, name in rows_of(
+            db.select(UserFunction.user_id, UserFunction.function_id, UserFunction.on_duty, UserFunction.since,
+                      User.name)
+            .join(User, User.id == UserFunction.user_id)
+            .where(User.region_id == region_id, User.active.is_(True),
+                   UserFunction.function_id.in_([f.id for f in functions]))
+            .order_by(User.name, User.id)):
         person_of[user_id, fid] = person = PersonStatus(user_id, name, bool(on_duty))
         by_function[fid].append(person)
         people.append((user_id, fid, since))

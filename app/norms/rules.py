@@ -61,6 +61,8 @@ class Rule:
     """Whether `evaluate` reads duty periods and briefings held for this rule (the piket rule)."""
     span: timedelta | None = field(init=False, compare=False, repr=False)
     """A rolling norm's window (two years: 731 days, see `_expires`); None for other norms."""
+    reach: timedelta | None = field(init=False, compare=False, repr=False)
+    """The window and a day: evidence from before `today - reach` never counts on `today`."""
 
     def __post_init__(self):
         rolling = self.period in ("every_weeks", "per_two_years")
@@ -69,8 +71,9 @@ class Rule:
         setattr_(self, "rolling", rolling)
         setattr_(self, "reads_dates", rolling)
         setattr_(self, "reads_duty", weekly and bool(self.or_when_on_duty))
-        setattr_(self, "span", timedelta(weeks=self.weeks or 5) if weekly
-                 else timedelta(days=731) if rolling else None)
+        span = timedelta(weeks=self.weeks or 5) if weekly else timedelta(days=731) if rolling else None
+        setattr_(self, "span", span)
+        setattr_(self, "reach", span + _DAY if rolling else None)
 
     @classmethod
     def of(cls, norm) -> "Rule":
@@ -112,11 +115,6 @@ def _add_years(d: date, years: int) -> date:
         return d.replace(year=d.year + years)
     except ValueError:  # 29 February
         return d.replace(year=d.year + years, day=28)
-
-
-def window(rule: Rule) -> timedelta:
-    """Length of a rolling norm's window (two years: 730 or 731 days, see `_expires`)."""
-    return rule.span
 
 
 def _expires(rule: Rule, d: date) -> date:
@@ -163,10 +161,9 @@ def _recurring(rule: Rule, facts: Facts, today: date, grace: date | None) -> Out
     if rule.period == "per_year":
         return _per_year(rule, facts, today, grace)
     rolling = _rolling(rule, facts, today, grace)
-    if rule.reads_duty:
-        duty = _own_duty(facts, today)
-        if duty:  # "1x per 5 weken of bij dienst": the better of the two, the duty rule on a tie
-            piket = _piket(rule, facts, today, duty, grace)
+    if rule.reads_duty and facts.duty:
+        piket = _piket(rule, facts, today, grace)
+        if piket is not None:  # "1x per 5 weken of bij dienst": the better of the two, the duty rule on a tie
             return piket if _RANK[piket.status] >= _RANK[rolling.status] else rolling
     return rolling
 
@@ -204,7 +201,7 @@ def _rolling(rule: Rule, facts: Facts, today: date, grace: date | None) -> Outco
     dates = facts.dates
     # The evidence that counts today is one run of `dates`: later evidence expires later.
     hi = bisect_right(dates, today)
-    lo = bisect_left(dates, today - rule.span - _DAY, 0, hi)
+    lo = bisect_left(dates, today - rule.reach, 0, hi)
     while lo < hi and _expires(rule, dates[lo]) < today:
         lo += 1
     done = hi - lo
@@ -226,26 +223,35 @@ def _rolling(rule: Rule, facts: Facts, today: date, grace: date | None) -> Outco
                    planned=len(facts.planned))
 
 
-def _own_duty(facts: Facts, today: date) -> tuple[tuple[date, date], ...]:
-    """Duty periods that are the person's in this function and recent enough to look at."""
+def _own_from(facts: Facts, today: date) -> date:
+    """Duty periods ending before this day are not looked at: not the person's in this function (before
+    `since`) or too long ago."""
     first = today - _LOOKBACK
-    if facts.since is not None and facts.since > first:
-        first = facts.since
-    return tuple(period for period in facts.duty if period[1] >= first)
+    return facts.since if facts.since is not None and facts.since > first else first
 
 
-def _piket(rule: Rule, facts: Facts, today: date, duty, grace: date | None) -> Outcome:
-    """The piket rule on `duty` (ascending). Of the periods started by today it needs the last missed
-    period not followed by an attended one, and the last one running today without a briefing yet;
-    both are found from the latest period back, so a long roster is not walked for every evaluation."""
-    dates, held = facts.dates, facts.held
+def _piket(rule: Rule, facts: Facts, today: date, grace: date | None) -> Outcome | None:
+    """The piket rule on the person's own duty periods (`facts.duty` ascending, those ending before
+    `_own_from` left out); None when there are none. Of the periods started by today it needs the last
+    missed period not followed by an attended one, and the last one running today without a briefing
+    yet: both are found from the latest period back, so a long roster is not walked for every evaluation."""
+    dates, held, duty = facts.dates, facts.held, facts.duty
+    first = _own_from(facts, today)
     started = bisect_right(duty, (today, date.max))
-    coming = duty[started] if started < len(duty) else None
+    coming = None
+    for i in range(started, len(duty)):
+        if duty[i][1] >= first:
+            coming = duty[i]
+            break
+    own = coming is not None
     missed = current = None
     settled = False   # a later period decided about being behind: attended (not behind) or missed
     for i in range(started - 1, -1, -1):
         period = duty[i]
         start, end = period
+        if end < first:
+            continue
+        own = True
         if settled and (current is not None or end < today):
             if current is not None:
                 break
@@ -258,6 +264,8 @@ def _piket(rule: Rule, facts: Facts, today: date, duty, grace: date | None) -> O
                 missed, settled = period, True
         elif current is None:
             current = period
+    if not own:
+        return None
     if missed is not None:
         if grace is not None:
             return Outcome("at_risk", "newcomer", 0, 1, 1, due=grace, duty=missed, regional=True)
@@ -297,13 +305,13 @@ def share_on_norm(rule: Rule, facts: Facts, start: date, end: date) -> float | N
     points = sorted(p for p in points if start <= p <= end)
     points.append(end + _DAY)
     on_norm, upto, seen = 0, -1, None
+    duty, held = facts.duty, facts.held
     for i in range(len(points) - 1):
         point = points[i]
         known = bisect_right(dates, point)
         if known != upto:   # the same evidence as at the previous point: the same facts
             upto = known
-            seen = Facts(ever=upto, last=dates[upto - 1] if upto else None, dates=dates[:upto], since=since,
-                         duty=facts.duty, held=facts.held)
+            seen = Facts(upto, 0, dates[upto - 1] if upto else None, dates[:upto], (), since, duty, held)
         if _recurring(rule, seen, point, grace if grace is not None and point < grace else None).status != "behind":
             on_norm += (points[i + 1] - point).days
     return on_norm / ((end - start).days + 1)

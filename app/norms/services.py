@@ -260,12 +260,12 @@ class PersonNorm:
 
 
 def outcomes_bulk(region_id: int, people: list[tuple[int, int, date | None]], user_ids, norms_by_function,
-                  today: date, planned: dict[tuple[int, str], tuple[date, ...]] | None = None,
+                  today: date, planned: dict[str, dict[int, tuple[date, ...]]] | None = None,
                   share_of: tuple[date, date] | None = None):
     """`rules.evaluate` for every (person, norm) of `people` = [(user_id, function_id, since)], with a
     fixed number of queries (evidence counts, recent evidence dates, duty periods, briefings held,
     chosen competencies). `user_ids`: the same people, as a list or a select. `planned`: seats held
-    from today on, per (person, kind) (ascending). `share_of` = (start, end): also the share of that
+    from today on, per kind and person (ascending). `share_of` = (start, end): also the share of that
     span on norm for rolling norms (the yearly report). Yields a PersonNorm per (person, norm) in the
     order of `people`, so a caller can tally without keeping them all.
     """
@@ -274,9 +274,9 @@ def outcomes_bulk(region_id: int, people: list[tuple[int, int, date | None]], us
         return
     kinds = {r.kind for r in all_rules.values()}
     conn = db.session.connection()
-    # Plain column rows, kept per (person, kind) as tuples of ints and dates: flat dicts of such tuples
-    # give the garbage collector little to walk (a dict per person would be thousands of containers).
-    counts: dict[tuple[int, str], tuple[int, int, date]] = {}
+    # Plain column rows, kept per kind and person as tuples of ints and dates: a dozen dicts of such
+    # tuples give the garbage collector little to walk (a dict per person would be thousands).
+    counts: dict[str, dict[int, tuple[int, int, date]]] = {kind: {} for kind in kinds}
     for u, k, ever, in_year, last in rows_of(
             db.select(PortfolioEntry.user_id, PortfolioEntry.activity_kind, func.count(),
                       func.sum(case((PortfolioEntry.occurred_on >= date(today.year, 1, 1), 1), else_=0)),
@@ -284,7 +284,7 @@ def outcomes_bulk(region_id: int, people: list[tuple[int, int, date | None]], us
             .where(PortfolioEntry.user_id.in_(user_ids), PortfolioEntry.activity_kind.in_(kinds),
                    PortfolioEntry.occurred_on <= today)
             .group_by(PortfolioEntry.user_id, PortfolioEntry.activity_kind)):
-        counts[u, k] = (ever, int(in_year or 0), last)
+        counts[k][u] = (ever, int(in_year or 0), last)
     first = rules.lookback_start(today)
     piket = any(r.reads_duty for r in all_rules.values())
     duty = duty_periods(user_ids, first if share_of is None else min(first, share_of[0])) if piket else {}
@@ -304,7 +304,8 @@ def outcomes_bulk(region_id: int, people: list[tuple[int, int, date | None]], us
     evaluate, share_on_norm = rules.evaluate, rules.share_on_norm
     # People in the same situation share one evaluation: memoised per norm on every fact the rule reads
     # (Rule.reads_dates / reads_duty say which), within this call only. The key holds no rule logic.
-    per_function = {fid: [(norm, rule, rule.kind, rule.reads_dates, rule.reads_duty, rule.kind == "competence",
+    per_function = {fid: [(norm, rule, counts[rule.kind], dates.get(rule.kind, {}) if rule.reads_dates else None,
+                           planned.get(rule.kind, {}), rule.reads_duty, rule.kind == "competence",
                            share_of is not None and rule.rolling, {})
                           for norm in ns for rule in (all_rules[norm.id],)]
                     for fid, ns in norms_by_function.items()}
@@ -313,15 +314,14 @@ def outcomes_bulk(region_id: int, people: list[tuple[int, int, date | None]], us
         if not norms:
             continue
         my_duty, chosen = duty.get(user_id, ()), competences.get(user_id, 0)
-        for norm, rule, kind, reads_dates, reads_duty, competence, with_share, memo in norms:
-            key = (user_id, kind)
-            ever, in_year, last = counts.get(key, none)
-            if reads_dates:
-                known = dates.get(key, ())
-            else:
+        for norm, rule, ever_of, dates_of, seats_of, reads_duty, competence, with_share, memo in norms:
+            ever, in_year, last = ever_of.get(user_id, none)
+            if dates_of is None:
                 known, last = (), None
+            else:
+                known = dates_of.get(user_id, ())
             periods = my_duty if reads_duty else ()
-            seats = planned.get(key, ())
+            seats = seats_of.get(user_id, ())
             mine = chosen if competence else 0
             read = (ever, in_year, last, known, seats, since, periods, mine)
             outcome = memo.get(read)
@@ -337,15 +337,15 @@ def outcomes_bulk(region_id: int, people: list[tuple[int, int, date | None]], us
 
 
 def _evidence_dates(user_ids, all_rules, today: date, share_of, duty_people, first: date):
-    """Evidence dates per person and kind (ascending), only where a rule reads them: a rolling norm's
+    """Evidence dates per kind and person (ascending), only where a rule reads them: a rolling norm's
     window (from the start of `share_of` minus the window when asked), and for the piket rule every
     briefing since `first` of `duty_people` (a select of the people with duty periods: they are few)."""
     since: dict[str, date] = {}
     for rule in all_rules:
         if rule.reads_dates:
-            start = today - rules.window(rule) - timedelta(days=1)
+            start = today - rule.reach
             if share_of is not None:
-                start = min(start, share_of[0] - rules.window(rule) - timedelta(days=1))
+                start = min(start, share_of[0] - rule.reach)
             since[rule.kind] = min(start, since.get(rule.kind, start))
     entry = PortfolioEntry
     # One range per kind (each an index range per person), and the earlier briefings of people on duty.
@@ -361,11 +361,11 @@ def _evidence_dates(user_ids, all_rules, today: date, share_of, duty_people, fir
     if not parts:
         return {}
     rows = db.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    found: dict[tuple[int, str], list[date]] = defaultdict(list)
+    found: dict[str, dict[int, list[date]]] = {kind: defaultdict(list) for kind in since}
     for u, k, d in rows_of(db.select(rows.c.user_id, rows.c.activity_kind, rows.c.occurred_on)
                            .order_by(rows.c.occurred_on)):
-        found[u, k].append(d)
-    return {key: tuple(days) for key, days in found.items()}
+        found[k][u].append(d)
+    return {kind: {u: tuple(days) for u, days in mine.items()} for kind, mine in found.items()}
 
 
 def deficits_bulk(user_ids, year: int, today: date | None = None) -> dict[int, dict[str, int]]:

@@ -54,11 +54,14 @@ def test_piket_roster_walked_back_equals_the_rule_read_forward():
     for _ in range(4000):
         today = date(2026, 1, 1) + timedelta(days=rng.randint(0, 700))
         facts = random_facts(rng, today)
-        duty = rules._own_duty(facts, today)
+        # the person's own periods: in this function (since) and recent enough to look at
+        duty = [(s, e) for s, e in facts.duty
+                if e >= rules.lookback_start(today) and (not facts.since or e >= facts.since)]
+        outcome = rules._piket(BRIEFING, facts, today, None)
         if not duty:
+            assert outcome is None
             continue
         missed, current, coming = plain_piket(facts, today, duty)
-        outcome = rules._piket(BRIEFING, facts, today, duty, None)
         seen.add(outcome.reason)
         if missed:
             assert (outcome.reason, outcome.duty, outcome.due) == ("duty_missed", missed, coming and coming[1])
