@@ -180,11 +180,11 @@ class _Allocation:
         self.top = top
         # The priority part of -key per code, for each rule; then every -key in one go.
         width = top + 1
-        codes = range(2 * width)
+        codes = set(code_of)      # not range(2 * width): a deficit may be any number
         self.span = span = 2 * width * n
-        by_norm = [-((top - (c >> 1)) * 2 + (c & 1)) * n for c in codes]
-        by_plan = [-((c & 1) * width + top - (c >> 1)) * n for c in codes]
-        rules = self.rules = [by_plan if acts[a].priority == "plan" else by_norm for a in slot_act]
+        by_norm = {c: -((top - (c >> 1)) * 2 + (c & 1)) * n for c in codes}
+        by_plan = {c: -((c & 1) * width + top - (c >> 1)) * n for c in codes}
+        rules = [by_plan if acts[a].priority == "plan" else by_norm for a in slot_act]
         draws = chain.from_iterable(map(repeat, draw, counts))      # per request: the person's draw
         # Stored negated: a slot's seat holders are a heap of -key, the lowest priority on top.
         self.neg_key = [rules[s][c] - s * span - d for s, c, d in zip(slot_of, code_of, draws)]
@@ -298,10 +298,13 @@ class _Allocation:
 
     def _priority(self, key, s):
         """The contract's priority object of the key of a request for slot s."""
-        n = self.n
-        code = self.rules[s].index(key % n - key % self.span)
-        return {"plan_match": not code & 1, "deficit": code >> 1,
-                "lottery": self.tickets[self.by_draw[key % n]]}
+        n, top = self.n, self.top
+        part = key % self.span // n
+        if self.acts[self.slot_act[s]].priority == "plan":
+            miss, gap = divmod(part, top + 1)
+        else:
+            gap, miss = divmod(part, 2)
+        return {"plan_match": not miss, "deficit": top - gap, "lottery": self.tickets[self.by_draw[key % n]]}
 
     def report(self) -> dict:
         acts, ids, functions, by_draw, n = self.acts, self.ids, self.functions, self.by_draw, self.n
@@ -309,7 +312,8 @@ class _Allocation:
         # Seats given, in activity order and by priority: (activity, priority) as one int.
         granted = sorted(slot_act[s] * span + -negkey % span
                          for s, heap in enumerate(heaps) for negkey in heap)
-        assignments = [{"person": ids[i], "activity": acts[x // span].id, "function": functions[i]}
+        act_ids = [a.id for a in acts]
+        assignments = [{"person": ids[i], "activity": act_ids[x // span], "function": functions[i]}
                        for x in granted for i in (by_draw[x % n],)]
         cutoffs = [self._priority(-heap[0], s) if heap else None for s, heap in enumerate(heaps)]
 

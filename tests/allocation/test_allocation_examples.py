@@ -259,3 +259,15 @@ def test_solve_leaves_the_garbage_collector_as_it_found_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_huge_deficit_is_a_number_like_any_other():
+    # The contract bounds no deficit; the solver must not size anything by the largest one.
+    inst = {"seed": "x", "activities": [act("A", kind="k"), dict(act("B", kind="k"), priority="plan")],
+            "people": [person("P1", ["A", "B"], deficit={"k": 10**30}),
+                       person("P2", ["A", "B"], deficit={"k": 3}),
+                       person("P3", ["A", "B"])]}
+    result = solve(inst)
+    assert pairs(result) == {("P1", "A"), ("P2", "B")}
+    assert result["explanations"]["P2"][0]["cutoff"]["deficit"] == 10**30
+    assert result["explanations"]["P3"][1]["cutoff"] == prio(3, False, lottery("x", "P2"))
