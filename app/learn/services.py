@@ -157,9 +157,11 @@ def _preference(module: Module, codes: set) -> tuple:
             module.title.casefold())
 
 
-def start_page_pick(user, today: date | None = None, catalogue: Catalogue | None = None) -> dict | None:
+def start_page_pick(user, today: date | None = None, catalogue: Catalogue | None = None,
+                    approved: list | None = None) -> dict | None:
     """This week's briefing module (else the newest unread one for the person's functions), and up to
-    three unread modules for the competencies chosen in their plan."""
+    three unread modules for the competencies chosen in their plan (`approved`: the plan's approved
+    competencies, when the start page read them for the norms card too)."""
     today = today or date.today()
     catalogue = catalogue or get_catalogue()
     reads = read_times(user.id)
@@ -175,7 +177,7 @@ def start_page_pick(user, today: date | None = None, catalogue: Catalogue | None
         candidates.sort(key=lambda m: ((m.briefing_week or "") if (m.briefing_week or "") <= week else "",
                                        m.mtime, m.slug), reverse=True)
         briefing = candidates[0] if candidates else None
-    chosen = chosen_competency_codes(user, today.year)
+    chosen = chosen_competency_codes(user, today.year, approved)
     plan_modules = []
     if chosen:
         wanted = [m for m in catalogue.published if m.slug not in reads and m is not briefing

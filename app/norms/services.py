@@ -165,11 +165,13 @@ def facts_of(dates: list[date], today: date, **known) -> Facts:
 
 
 def progress(user: User, today: date | None = None, planned: list[Planned] | None = None,
-             entries: list[PortfolioEntry] | None = None) -> list[NormStatus]:
+             entries: list[PortfolioEntry] | None = None,
+             approved: list[PlanCompetency] | None = None) -> list[NormStatus]:
     """Status of every norm of every function the user holds, for today's year.
 
-    `planned` and `entries` (all the person's portfolio entries up to `today`, in date order) may be
-    given by a caller that reads them for more than this (the start page); else they are read here."""
+    `planned`, `entries` (all the person's portfolio entries up to `today`, in date order) and
+    `approved` (approved_competencies of today's year) may be given by a caller that reads them for
+    more than this (the start page); else they are read here."""
     today = today or date.today()
     rows = {r.function_id: r for r in user.function_rows}
     norms = norms_for(user.region_id, today.year, rows.keys())
@@ -184,7 +186,10 @@ def progress(user: User, today: date | None = None, planned: list[Planned] | Non
             .order_by(PortfolioEntry.occurred_on, PortfolioEntry.id)).all()
     else:
         entries = [e for e in entries if e.activity_kind in kinds]
-    chosen = _approved_competencies(user, today.year) if "competence" in kinds else []
+    if "competence" not in kinds:
+        chosen = []
+    else:
+        chosen = approved if approved is not None else approved_competencies(user, today.year)
     if planned is None:
         planned = planned_ahead(user, today)
     first = rules.lookback_start(today)
@@ -220,7 +225,8 @@ def planned_ahead(user: User, today: date) -> list[Planned]:
     return planned_for(user, today, rules._add_years(today, 2))
 
 
-def _approved_competencies(user: User, year: int) -> list:
+def approved_competencies(user: User, year: int) -> list[PlanCompetency]:
+    """The approved competencies in the person's plan of `year` (each with its Competency)."""
     return db.session.scalars(
         db.select(PlanCompetency).join(DevelopmentPlan)
         .where(DevelopmentPlan.user_id == user.id, DevelopmentPlan.year == year,

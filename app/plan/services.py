@@ -17,6 +17,7 @@ from app import audit, mail
 from app.extensions import db
 from app.models import (Competency, DevelopmentPlan, PlanChange, PlanCompetency, PlanGoal, User)
 from app.models.core import utcnow
+from app.norms import services as norms
 from app.models.plan import GOAL_MAX_LENGTH, LEVELS
 from app.transactions import claim_submission, insert_once
 from app.urls import public_url
@@ -55,13 +56,12 @@ def plan_years(user: User) -> list[int]:
                                    .order_by(DevelopmentPlan.year)))
 
 
-def chosen_competency_codes(user: User, year: int) -> list[str]:
-    """Codes of the approved competencies in the user's plan of `year` (registration and learning use it)."""
-    return list(db.session.scalars(
-        db.select(Competency.code).join(PlanCompetency, PlanCompetency.competency_id == Competency.id)
-        .join(DevelopmentPlan).where(DevelopmentPlan.user_id == user.id, DevelopmentPlan.year == year,
-                                     PlanCompetency.status == "approved")
-        .order_by(Competency.code)).unique())
+def chosen_competency_codes(user: User, year: int, approved: list[PlanCompetency] | None = None) -> list[str]:
+    """Codes of the approved competencies in the user's plan of `year` (registration and learning use it).
+    `approved`: norms.approved_competencies of that year, when the caller read them already."""
+    if approved is None:
+        approved = norms.approved_competencies(user, year)
+    return sorted({row.competency.code for row in approved if row.competency is not None})
 
 
 def plan_competency_levels(user: User, year: int) -> dict[str, str | None]:
