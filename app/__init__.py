@@ -130,6 +130,18 @@ def _configure_login() -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.login_message_category = "info"
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        """Flask-Login's redirect to the login page, but "Log in om deze pagina te zien." only for what
+        the person opened: a page the service worker fetches in the background after a logout would
+        otherwise leave that message, or take away "Je bent uitgelogd.", before the login page shows."""
+        from flask import flash, redirect, request
+        from flask_login import login_url
+
+        if request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate" or request.headers.get("HX-Request"):
+            flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(login_url(login_manager.login_view, next_url=request.url))
     # "basic": a phone that changes network keeps its session; revocation is by session version.
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)

@@ -127,7 +127,9 @@ async function precache(urls) {
       continue;
     }
     try {
-      const response = await fetch(href, { credentials: "same-origin" });
+      // "manual": a page that now redirects to the login page (logged out meanwhile) is not followed,
+      // so the background fetch does not open the login page and take its "Je bent uitgelogd." away.
+      const response = await fetch(href, { credentials: "same-origin", redirect: "manual" });
       if (response.ok && !response.redirected) {
         await personal.put(href, response);
         count += 1;

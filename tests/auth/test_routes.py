@@ -131,3 +131,19 @@ def test_forgot_password_answers_the_same_for_unknown_addresses(app, client):
     body = app.extensions["sqlalchemy"].session.scalar(
         OutboxMessage.__table__.select().with_only_columns(OutboxMessage.body))
     assert re.search(r"/account/set-password/\S+", body)
+
+
+def test_a_background_fetch_after_logout_leaves_the_logout_message_for_the_login_page(app, client, auth):
+    factories.user(email="ol@example.nl")
+    auth.login("ol@example.nl")
+    client.post("/logout")
+    # The service worker still fetches the week's module (not a navigation): sent to the login page,
+    # without a message of its own.
+    background = client.get("/learn", headers={"Sec-Fetch-Mode": "same-origin"})
+    assert background.status_code == 302 and "/login" in background.headers["Location"]
+    page = client.get("/login").get_data(as_text=True)
+    assert "Je bent uitgelogd." in page
+    assert "Log in om deze pagina te zien." not in page
+    # What the person opens still says why they see the login page.
+    client.get("/learn", headers={"Sec-Fetch-Mode": "navigate"})
+    assert "Log in om deze pagina te zien." in client.get("/login").get_data(as_text=True)
