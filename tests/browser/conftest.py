@@ -16,10 +16,18 @@ PHONE = {"width": 360, "height": 740}
 DEMO_PASSWORD = "paraat-demo"
 
 
+# `pytest -n N --dist loadgroup` gives each group to one worker, which starts one chromium and one demo
+# server for it. Two groups of about equal time let the two cores of CI each run half of the browser
+# tests (together they were the longest path of the suite). xdist hands out the biggest groups first,
+# so the two go to different workers.
+SWEEPS = ("test_every_page.py", "test_accessibility.py")
+
+
 def pytest_collection_modifyitems(config, items):
-    for item in items:  # `pytest -n N --dist loadgroup`: one worker runs them all (one browser, one demo server)
+    for item in items:
         if "browser" in str(item.fspath):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            group = "browser-sweeps" if item.fspath.basename in SWEEPS else "browser-journeys"
+            item.add_marker(pytest.mark.xdist_group(group))
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         return
     if os.environ.get("CI"):
