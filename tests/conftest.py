@@ -110,6 +110,57 @@ def app(request, _sqlite_schema, _sqlite_path):
         db.engine.dispose()
 
 
+_demo_snapshots = {}   # backend -> the seeded demo region of this process (a file, or table copies)
+
+
+@pytest.fixture
+def demo(app, _sqlite_path, tmp_path_factory):
+    """The demo region of `flask demo seed`, seeded once per process and database and restored for
+    every later test that asks for it: a seed costs one to three seconds, a restore milliseconds.
+    The tests of the seed itself run it again on top (idempotency)."""
+    backend = app.config["DB_BACKEND"]
+    db.session.remove()
+    if backend in _demo_snapshots:
+        _restore_demo(backend, _demo_snapshots[backend], _sqlite_path)
+        return app
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    db.session.remove()
+    if backend == "sqlite":
+        db.engine.dispose()
+        snapshot = tmp_path_factory.mktemp("demo") / "demo.db"
+        shutil.copyfile(_sqlite_path, snapshot)
+    else:
+        with db.engine.connect() as conn:
+            cursor = conn.connection.driver_connection.cursor()
+            tables = {}
+            for table in db.metadata.sorted_tables:
+                with cursor.copy(f'COPY "{table.name}" TO STDOUT') as copy:
+                    tables[table.name] = b"".join(bytes(block) for block in copy)
+            sequences = cursor.execute("SELECT sequencename, last_value FROM pg_sequences WHERE "
+                                       "schemaname = current_schema() AND last_value IS NOT NULL").fetchall()
+        snapshot = (tables, sequences)
+    _demo_snapshots[backend] = snapshot
+    return app
+
+
+def _restore_demo(backend, snapshot, sqlite_path):
+    if backend == "sqlite":
+        db.engine.dispose()
+        sqlite_path.unlink()
+        shutil.copyfile(snapshot, sqlite_path)
+        return
+    tables, sequences = snapshot   # the app fixture has just emptied every table
+    with db.engine.begin() as conn:
+        cursor = conn.connection.driver_connection.cursor()
+        for name, rows in tables.items():   # parents first (metadata order)
+            if rows:
+                with cursor.copy(f'COPY "{name}" FROM STDIN') as copy:
+                    copy.write(rows)
+        for name, value in sequences:
+            cursor.execute("SELECT setval(%s, %s)", (name, value))
+
+
 class Client(FlaskClient):
     """Tests keep one app context open; production gets a fresh one (and fresh `g`) per request."""
 

@@ -16,13 +16,14 @@ BOUNDS = {"/": 13, "/learn/crisiscommunicatie-basis": 4, "/quizzes/crisiscommuni
 
 
 @pytest.fixture
-def demo(app):
-    from app.demo.seed import seed_demo
-    seed_demo()
-    # The content catalogue rechecks files and codes (two queries) at most every few seconds: on a
-    # slow run that would land inside one measurement and not another. Count page queries only.
-    app.config["CONTENT_RECHECK_SECONDS"] = 3600
-    return app
+def demo(demo):
+    # The content catalogue is built on first use and rechecks files and codes (two queries) at most
+    # every few seconds: that would land inside one measurement and not another. Build it now and
+    # keep it for the test; count page queries only.
+    from app.content.catalogue import get_catalogue
+    demo.config["CONTENT_RECHECK_SECONDS"] = 3600
+    get_catalogue()
+    return demo
 
 
 def _count(client, url) -> int:

@@ -83,7 +83,7 @@ def servers(app, smtp, tmp_path):
     ports, procs = [free_port(), free_port()], []
     for port in ports:
         procs.append(subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+            [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
              f"app:create_app({{'RATELIMIT_KEY_PREFIX': '{prefix}'}})"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / f"gunicorn-{port}.log").open("w")))
     try:
