@@ -126,9 +126,10 @@ def test_every_integer_url_answers_404_for_an_id_of_2_to_the_31(app):
 
 
 @pytest.mark.parametrize("year", ["-1", "10000", "1999", "2101", "elf"])
-def test_print_with_a_year_paraat_does_not_know_is_404(app, client, year):
-    _login_as(client, factories.user())
-    _dutch_error(client.get(f"/portfolio/print?year={year}"), 404)
+def test_a_year_paraat_does_not_know_is_404_on_every_page_that_takes_one(app, client, year):
+    _login_as(client, factories.user(roles=("functionary", "coordinator")))
+    for url in ("/portfolio/print", "/plan", "/plan/approvals"):
+        _dutch_error(client.get(f"{url}?year={year}"), 404)
 
 
 def test_plan_year_zero_is_404_and_stores_nothing(app, client):

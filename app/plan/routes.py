@@ -16,18 +16,10 @@ from app.norms import services as norms
 from app.norms.roster import duty_of
 from app.plan import bp, forms, services
 from app.portfolio import services as portfolio
-from app.web import confirm_step, confirmed, is_htmx, render
+from app.web import confirm_step, confirmed, is_htmx, render, year_arg
 
 
 SAVED = "plan_saved"   # session key: the message of a save without JavaScript, shown once in its section
-
-
-def _year_arg(value) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return date.today().year
-    return year if 2000 <= year <= 2100 else date.today().year
 
 
 def _norm_statuses(user: User, year: int):
@@ -100,7 +92,7 @@ def _refused_plan(year: int, name: str, form):
 @login_required
 def index():
     anchor, message = session.pop(SAVED, None) or (None, None)
-    return _show(_year_arg(request.args.get("year")), message=message, message_at=anchor)
+    return _show(year_arg(request.args.get("year"), date.today().year), message=message, message_at=anchor)
 
 
 @bp.route("/plan/<year:year>/goals", methods=["POST"])
@@ -237,7 +229,7 @@ def _approvals_context(posted: tuple[int, forms.DecisionForm] | None = None, mes
 @role_required("coordinator", "admin")
 def approvals():
     return render("plan/approvals.html", "plan/_approvals.html",
-                  **_approvals_context(year=_year_arg(request.args.get("year"))))
+                  **_approvals_context(year=year_arg(request.args.get("year"), date.today().year)))
 
 
 @bp.route("/plan/approvals/<int:pc_id>", methods=["POST"])
@@ -283,7 +275,7 @@ def _review_page(person: User, year: int, review_form=None, reopen_form=None, st
 def reopen_review(user_id):
     person = _person_in_region(user_id)
     form = forms.reopen_form(None, posted=True)
-    year = _year_arg(form.year.data)
+    year = year_arg(form.year.data, date.today().year)
     if form.validate():
         try:
             services.reopen_review(current_user, person, year, form.reason.data)
@@ -300,7 +292,7 @@ def reopen_review(user_id):
 def review(user_id):
     """The yearly review of one person: norm status, counts, what they shared; sign it off."""
     person = _person_in_region(user_id)
-    year = _year_arg(request.values.get("year"))
+    year = year_arg(request.values.get("year"), date.today().year)
     if request.method == "GET":
         audit.record(current_user, "review_viewed", person, detail=str(year))
         return _review_page(person, year)

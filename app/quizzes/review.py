@@ -5,7 +5,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from flask import current_app
 from fsrs import Card, Rating, Scheduler
 
 from app.extensions import db
@@ -80,11 +79,7 @@ def due_before_planned(user, fsrs_due: datetime, *, now: datetime, today: date) 
     """
     from app.norms.planned import planned_for
 
-    try:
-        planned = planned_for(user, today, today + timedelta(days=PLANNED_HORIZON_DAYS))
-    except Exception:  # noqa: BLE001 (a provider failing must not lose the answer)
-        current_app.logger.exception("planned-activity provider failed; using FSRS due date")
-        planned = []
+    planned = planned_for(user, today, today + timedelta(days=PLANNED_HORIZON_DAYS))
     # A review today would be the answer just given: only days after today count.
     upcoming = [p for p in planned if p.on - timedelta(days=1) > today]
     if upcoming:
