@@ -1,4 +1,5 @@
-"""Fixtures built on the app factory: app, client, runner and a small login helper.
+"""Fixtures built on the app factory: app, client, runner, demo (the seeded demo region) and a small
+login helper.
 
 Every test that uses `app` runs on SQLite. When TEST_DATABASE_URL is set it also runs on PostgreSQL,
 unless it goes through HTTP (`client`, `auth`): a route's SQL comes from services that are tested on
