@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from heapq import heappush, heapreplace
-from itertools import chain, compress, repeat
+from itertools import accumulate, chain, compress, islice, repeat
 from operator import sub
 
 from .instance import LEVELS, parse, parse_head
@@ -18,6 +18,12 @@ _WAITING = bytes(0 if state == _HELD else 1 for state in range(256))   # state -
 
 class _Doubt(Exception):
     """A person breaks a rule; `parse` then finds and names the first problem."""
+
+
+def _refuse(instance, doubt):
+    """The solver doubts the instance: `parse` names the first problem (raises InstanceError)."""
+    parse(instance)
+    raise AssertionError("allocation: an instance refused by the solver passed validation") from doubt
 
 
 def lottery(seed: str, person_id: str) -> str:
@@ -109,8 +115,8 @@ class _Allocation:
                 if not isinstance(raw, dict):
                     raise _Doubt
                 limit = raw.get("limit", 1)
-                pid = raw.get("id")
-                f = raw.get("function")
+                pid = raw["id"]     # KeyError: missing
+                f = raw["function"]
                 if (type(limit) is not int or limit < 1 or type(pid) is not str or not pid.strip()
                         or type(f) is not str or not f.strip()):
                     raise _Doubt
@@ -144,7 +150,7 @@ class _Allocation:
                 else:
                     raise _Doubt
                 refs = raw.get("requests", _EMPTY)
-                if not isinstance(refs, list) or len(set(refs)) < len(refs):
+                if not isinstance(refs, list):     # an activity requested twice: see below
                     raise _Doubt
                 fs = by_function.get(f)
                 if fs is None:
@@ -156,7 +162,7 @@ class _Allocation:
                     if s is None:
                         s = fs[a] = self._slot(a, f)
                     slot_of.append(s)
-                    code_of.append(deficit.get(kind, 0) * 2 + (0 if mask & comps else 1))
+                    code_of.append(deficit.get(kind, 0) * 2 + (not mask & comps))
                 starts.append(len(slot_of))
                 ids.append(pid)
                 functions.append(f)
@@ -164,11 +170,8 @@ class _Allocation:
             if len(set(ids)) < n:
                 raise _Doubt
         except (_Doubt, KeyError, TypeError) as doubt:
-            parse(instance)      # raises InstanceError with the message
-            raise AssertionError("allocation: an instance refused by the solver passed validation") from doubt
-        # Per request the person's id (the loops in C).
-        counts = list(map(sub, starts[1:], starts))
-        self.person_of = list(chain.from_iterable(map(repeat, ids, counts)))
+            _refuse(instance, doubt)
+        self.counts = counts = list(map(sub, starts[1:], starts))      # requests per person
 
         sha = hashlib.sha256
         prefix = seed + ":"
@@ -187,7 +190,12 @@ class _Allocation:
         rules = [by_plan if acts[a].priority == "plan" else by_norm for a in slot_act]
         draws = chain.from_iterable(map(repeat, draw, counts))      # per request: the person's draw
         # Stored negated: a slot's seat holders are a heap of -key, the lowest priority on top.
-        self.neg_key = [rules[s][c] - s * span - d for s, c, d in zip(slot_of, code_of, draws)]
+        self.neg_key = neg_key = [rules[s][c] - s * span - d
+                                  for s, c, d in zip(slot_of, code_of, draws)]
+        # Keys are unique unless a person requests an activity twice (same slot, same draw):
+        # one set of ints here costs less than a set of requests per person in the loop.
+        if len(set(neg_key)) < len(neg_key):
+            _refuse(instance, None)
 
     def _slot(self, a, function):
         """The slot of a function without seats at activity a, made on the first request."""
@@ -296,42 +304,55 @@ class _Allocation:
                     if room == 0:
                         break
 
-    def _priority(self, key, s):
-        """The contract's priority object of the key of a request for slot s."""
-        n, top = self.n, self.top
-        part = key % self.span // n
-        if self.acts[self.slot_act[s]].priority == "plan":
-            miss, gap = divmod(part, top + 1)
-        else:
-            gap, miss = divmod(part, 2)
-        return {"plan_match": not miss, "deficit": top - gap, "lottery": self.tickets[self.by_draw[key % n]]}
+    def _cutoffs(self):
+        """Per slot with seats the contract's priority object of its last seat holder, or None.
+
+        Read back from the holder's key (see the class docstring), in one loop: a method call
+        per slot cost twice as much.
+        """
+        n, top, span, tickets, by_draw = self.n, self.top, self.span, self.tickets, self.by_draw
+        acts, width = self.acts, top + 1
+        cutoffs = []
+        for heap, a in zip(self.heaps, self.slot_act):
+            if not heap:
+                cutoffs.append(None)
+                continue
+            key = -heap[0]
+            part = key % span // n
+            if acts[a].priority == "plan":
+                miss, gap = divmod(part, width)
+            else:
+                gap, miss = divmod(part, 2)
+            cutoffs.append({"plan_match": not miss, "deficit": top - gap,
+                            "lottery": tickets[by_draw[key % n]]})
+        return cutoffs
 
     def report(self) -> dict:
         acts, ids, functions, by_draw, n = self.acts, self.ids, self.functions, self.by_draw, self.n
         heaps, slot_act, neg_key, span = self.heaps, self.slot_act, self.neg_key, self.span
-        # Seats given, in activity order and by priority: (activity, priority) as one int.
-        granted = sorted(slot_act[s] * span + -negkey % span
-                         for s, heap in enumerate(heaps) for negkey in heap)
-        act_ids = [a.id for a in acts]
-        assignments = [{"person": ids[i], "activity": act_ids[x // span], "function": functions[i]}
-                       for x in granted for i in (by_draw[x % n],)]
-        cutoffs = [self._priority(-heap[0], s) if heap else None for s, heap in enumerate(heaps)]
+        # Big lists that are only a step on the way (the order of the waitlists, the person of
+        # every request) are made where they are used and dropped right after: every list
+        # alive while the report allocates is walked by the garbage collector, element by
+        # element, and the report allocates some 80,000 objects.
 
         # The waitlists: every request not granted, sorted by key, is every waitlist in slot
-        # order, each in priority order. The loops run in C: the filter (`compress` with the
-        # state read as 1 = waiting), the sort, the request -> place in `order` (`any` only
-        # drives the map; __setitem__ returns None) and the request -> person id.
+        # order, each in priority order. The filter (`compress` with the state read as
+        # 1 = waiting), the sort and the request -> person id run in C; the request -> place in
+        # `order` is a plain loop (a map over position.__setitem__ builds an argument tuple per
+        # call and took 2.5 times as long).
         waiting = self.state.translate(_WAITING)
         order = sorted(compress(range(len(neg_key)), waiting), key=neg_key.__getitem__, reverse=True)
         position = [0] * len(neg_key)
-        any(map(position.__setitem__, order, range(1, len(order) + 1)))
-        people = list(map(self.person_of.__getitem__, order))
-        # Where each slot's list starts in `order` (slots are numbered in key order).
+        for place, r in enumerate(order, 1):
+            position[r] = place
+        person_of = list(chain.from_iterable(map(repeat, ids, self.counts)))
+        people = list(map(person_of.__getitem__, order))
+        del person_of, order
+        # Where each slot's list starts in `order` (slots are numbered in key order); one more
+        # for the end of the last.
         count = Counter(compress(self.slot_of, waiting))
-        start, at = [], 0
-        for s in range(len(self.cap)):
-            start.append(at)
-            at += count[s]
+        start = list(accumulate(map(count.get, range(len(self.cap)), repeat(0)), initial=0))
+        del count
         # In activity order; per activity functions with seats first, then by code (already
         # so unless a slot without seats was made on request).
         seated = self.seated
@@ -344,7 +365,17 @@ class _Allocation:
                 items = sorted(items, key=lambda item: (item[0] not in seats, item[0]))
             prefix = act.id + "/"
             for f, s in items:
-                waitlists[prefix + f] = people[start[s]:start[s] + count[s]]
+                waitlists[prefix + f] = people[start[s]:start[s + 1]]
+        del people
+
+        # Seats given, in activity order and by priority: (activity, priority) as one int.
+        granted = sorted(slot_act[s] * span + -negkey % span
+                         for s, heap in enumerate(heaps) for negkey in heap)
+        act_ids = [a.id for a in acts]
+        assignments = [{"person": ids[i], "activity": act_ids[x // span], "function": functions[i]}
+                       for x in granted for i in (by_draw[x % n],)]
+        del granted
+        cutoffs = self._cutoffs()
         nheld = self.nheld
         return {
             "assignments": assignments,
@@ -371,31 +402,33 @@ class _Allocation:
         by_state, no_seats = (None, None, "priority"), ("no_seats_for_function",) * 3
         info = [(act_ids[a], rule_of[a], cutoffs[s] if s < self.seated else None,
                  by_state if cap[s] else no_seats, start[s]) for s, a in enumerate(self.slot_act)]
+        # The per-person values come from one zip, and _HELD is read from a local: indexing
+        # six lists per person and a global lookup per request showed in the profile.
+        held_state = _HELD
         result = {}
-        for i in range(self.n):
-            first, end = starts[i], starts[i + 1]
-            held = nheld[i]
-            if held >= limits[i]:    # full: only what ranks above the lowest seat held
+        for i, pid, ticket, first, end, held, limit in zip(
+                range(self.n), ids, tickets, starts, islice(starts, 1, None), nheld, limits):
+            if held >= limit:    # full: only what ranks above the lowest seat held
                 end -= 1
-                while state[end] != _HELD:
+                while state[end] != held_state:
                     end -= 1
                 if end - first + 1 == held:     # holds their best requests: nothing above
                     continue
-            entries, ticket, mine = [], tickets[i], {}
+            entries, mine = [], {}
             for r in range(first, end):
                 now = state[r]
-                if now == _HELD:
+                if now == held_state:
                     continue
-                s = slot_of[r]
-                act_id, rule, cutoff, reasons, before = info[s]
+                act_id, rule, cutoff, reasons, before = info[slot_of[r]]
                 code = code_of[r]
-                priority = mine.get(code)
-                if priority is None:
+                if code in mine:
+                    priority = mine[code]
+                else:
                     priority = mine[code] = {"plan_match": not code & 1, "deficit": code >> 1,
                                              "lottery": ticket}
                 reason = reasons[now]
                 if reason is None:
-                    day = slot_day[s]
+                    day = slot_day[slot_of[r]]
                     if held and day >= 0 and i * days + day in held_on:
                         entries.append({"activity": act_id, "rank": r - first + 1, "rule": rule,
                                         "your_priority": priority, "cutoff": cutoff,
@@ -409,5 +442,5 @@ class _Allocation:
                                 "your_priority": priority, "cutoff": cutoff,
                                 "waitlist_position": position[r] - before, "reason": reason})
             if entries or not held:
-                result[ids[i]] = entries
+                result[pid] = entries
         return result
