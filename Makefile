@@ -39,7 +39,7 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
-# One pytest worker per core (pytest-xdist); browser tests stay together on one worker.
+# One pytest worker per core (pytest-xdist); the browser tests run in two groups (tests/browser/conftest.py), each on one worker.
 # `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev $(CHROMIUM)
