@@ -1,5 +1,8 @@
-"""What several browser tests do alike: run axe-core on a page, and answer the visible quiz question."""
+"""What several browser tests do alike: run axe-core on a page, measure sideways scrolling, and answer
+the visible quiz question."""
 from pathlib import Path
+
+from tests.browser.conftest import PHONE
 
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-4.11.0.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -15,6 +18,21 @@ def axe_violations(page) -> list[str]:
         return result.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
             v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
     }""", TAGS)
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the viewport (0 = no horizontal scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def overflow_at_320px(page) -> int:
+    """Sideways scrolling of the page on a 320 px wide screen (WCAG 1.4.10 reflow); the phone size
+    is restored afterwards."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    try:
+        return horizontal_overflow(page)
+    finally:
+        page.set_viewport_size(PHONE)
 
 
 def answer_visible_question(page, number: str = "1") -> None:

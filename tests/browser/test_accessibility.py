@@ -12,8 +12,8 @@ from datetime import date
 import pytest
 
 from app.extensions import db
-from tests.browser.conftest import DEMO_PASSWORD, PHONE
-from tests.browser.helpers import answer_visible_question, axe_violations
+from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.helpers import answer_visible_question, axe_violations, horizontal_overflow, overflow_at_320px
 
 ACCOUNTS = {"functionary": "functionaris@demo.paraat.nl", "author": "auteur@demo.paraat.nl",
             "coordinator": "coordinator@demo.paraat.nl", "admin": "beheer@demo.paraat.nl"}
@@ -87,11 +87,6 @@ def _pages(live_app, email: str) -> list[str]:
 
 # --- browser helpers ------------------------------------------------------------------------------
 
-def horizontal_overflow(page) -> int:
-    """How many CSS pixels the page is wider than the viewport (0 = no horizontal scrolling)."""
-    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-
-
 # --- the audits -----------------------------------------------------------------------------------
 
 def test_pages_for_people_not_logged_in(phone):
@@ -99,10 +94,8 @@ def test_pages_for_people_not_logged_in(phone):
     for url in ANONYMOUS:
         phone.goto(url)
         problems += [f"{url}: {violation}" for violation in axe_violations(phone)]
-        phone.set_viewport_size({"width": 320, "height": 640})
-        if (over := horizontal_overflow(phone)) > 0:
+        if (over := overflow_at_320px(phone)) > 0:
             problems.append(f"{url}: {over}px horizontal scroll at 320 px")
-        phone.set_viewport_size(PHONE)
     assert problems == []
 
 

@@ -20,8 +20,8 @@ import pytest
 
 from app.extensions import db
 from tests.browser.conftest import PHONE
-from tests.browser.helpers import AXE, axe_violations
-from tests.browser.test_accessibility import ACCOUNTS, _pages, horizontal_overflow
+from tests.browser.helpers import AXE, axe_violations, overflow_at_320px
+from tests.browser.test_accessibility import ACCOUNTS, _pages
 
 # Tables in an author's module text (.module-body) scroll in their own focusable box; every table
 # of the application itself must fit.
@@ -90,10 +90,8 @@ def test_every_page_for_every_role_passes_axe_fits_a_phone_and_cancels_cleanly(p
         problems += [f"{url}: {violation}" for violation in axe_violations(phone)]
         problems += [f"{url}: table wider than {PHONE['width']} px: {t}" for t in phone.evaluate(WIDE_TABLES)]
         tables += phone.locator("main table").count()
-        phone.set_viewport_size({"width": 320, "height": 640})
-        if (over := horizontal_overflow(phone)) > 0:
+        if (over := overflow_at_320px(phone)) > 0:
             problems.append(f"{url}: {over}px horizontal scroll at 320 px")
-        phone.set_viewport_size(PHONE)
         confirms += _dismiss_every_confirm(phone, url, problems)
     problems += [f"console: {e}" for e in phone.js_errors]
     assert problems == [], f"{len(problems)} problems as {role}:\n" + "\n".join(problems)
