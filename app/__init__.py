@@ -135,7 +135,7 @@ def _configure_login() -> None:
     def unauthorized():
         """Flask-Login's redirect to the login page, but "Log in om deze pagina te zien." only for what
         the person opened: a page the service worker fetches in the background after a logout would
-        otherwise leave that message, or take away "Je bent uitgelogd.", before the login page shows."""
+        otherwise leave that message for the next page the person sees."""
         from flask import flash, redirect, request
         from flask_login import login_url
 

@@ -24,6 +24,12 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
+# What the login page says after a logout, chosen by `?uit=` in the redirect. Not a flash: a flash
+# lives in the session cookie, and a request that was under way before the logout (a page the
+# service worker fetches in the background) answers with the old cookie and takes it away.
+LOGGED_OUT = {"1": "Je bent uitgelogd.", "alle": "Je bent op alle apparaten uitgelogd."}
+
+
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
@@ -33,6 +39,8 @@ def _login_limit() -> str:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
+    if request.method == "GET" and request.args.get("uit") in LOGGED_OUT:
+        flash(LOGGED_OUT[request.args["uit"]], "success")   # shown by this very page
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
@@ -59,8 +67,7 @@ def logout():
     sessions.end(session.get("sid"))
     logout_user()
     session.clear()
-    flash("Je bent uitgelogd.", "success")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login", uit="1"))
 
 
 @bp.route("/account/sessions/end-all", methods=["POST"])
@@ -70,8 +77,7 @@ def end_all_sessions():
     audit.record(current_user, "sessions_ended", current_user, detail=f"{count} sessies")
     logout_user()
     session.clear()
-    flash("Je bent op alle apparaten uitgelogd.", "success")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login", uit="alle"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -127,8 +127,8 @@ async function precache(urls) {
       continue;
     }
     try {
-      // "manual": a page that now redirects to the login page (logged out meanwhile) is not followed,
-      // so the background fetch does not open the login page and take its "Je bent uitgelogd." away.
+      // "manual": a page that now redirects to the login page (logged out meanwhile) is not followed:
+      // nothing to keep, so no need to fetch the login page too.
       const response = await fetch(href, { credentials: "same-origin", redirect: "manual" });
       if (response.ok && !response.redirected) {
         await personal.put(href, response);

@@ -48,7 +48,7 @@ def test_account_lists_sessions_and_logs_out_everywhere(app):
     assert "Chrome op Android <strong>(dit apparaat)</strong>" in page
     assert "Firefox op Windows" in page and "Uitloggen op alle apparaten" in page
     response = laptop.post("/account/sessions/end-all")
-    assert response.status_code == 302 and response.location == "/login"
+    assert response.status_code == 302 and response.location == "/login?uit=alle"
     assert phone.get("/account").status_code == 302 and laptop.get("/account").status_code == 302
     assert sessions.active(person) == []
     assert db.session.scalar(db.select(AuditLog).filter_by(action="sessions_ended")).detail == "2 sessies"
