@@ -26,7 +26,8 @@ def demo(demo):
     return demo
 
 
-def _count(client, url) -> int:
+def _statements(client, url) -> list[str]:
+    """The SQL statements one GET of `url` sends (the page must answer 200)."""
     statements = []
 
     def record(conn, cursor, statement, *args):
@@ -37,7 +38,19 @@ def _count(client, url) -> int:
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert response.status_code == 200, url
-    return len(statements)
+    return statements
+
+
+def _count(client, url) -> int:
+    return len(_statements(client, url))
+
+
+def _start_page_count_after(client, add, start) -> int:
+    """add(start) stores more of the person's rows; then the start page's statement count. The first
+    request after a commit reloads the expired objects of the shared test session: count the second."""
+    add(start)
+    _count(client, "/")
+    return _count(client, "/")
 
 
 def test_main_pages_need_few_queries(demo, client, auth):
@@ -59,13 +72,8 @@ def test_start_page_queries_do_not_grow_with_portfolio_and_registrations(demo, c
             record_entry(person.id, "activity", date.today() - timedelta(days=i), f"Extra {i}",
                          activity_kind="ops_briefing", source="test", source_ref=str(i))
         db.session.commit()
-    # The first request after a commit reloads the expired objects of the shared test session.
-    add_entries(0)
-    _count(client, "/")
-    with_30 = _count(client, "/")
-    add_entries(30)
-    _count(client, "/")
-    assert _count(client, "/") == with_30  # 30 more entries: not one query more
+    with_30 = _start_page_count_after(client, add_entries, 0)
+    assert _start_page_count_after(client, add_entries, 30) == with_30  # 30 more entries: not one query more
 
 
 def test_start_page_queries_do_not_grow_with_registrations(demo, client, auth):
@@ -91,12 +99,8 @@ def test_start_page_queries_do_not_grow_with_registrations(demo, client, auth):
             db.session.add(Registration(user_id=person.id, activity=activity, status=status, rank=i,
                                         offer_expires_at=now + timedelta(days=1) if status == "offered" else None))
         db.session.commit()
-    add_registrations(0)
-    _count(client, "/")
-    with_6 = _count(client, "/")
-    add_registrations(6)
-    _count(client, "/")
-    assert _count(client, "/") == with_6  # 6 more registrations: not one query more
+    with_6 = _start_page_count_after(client, add_registrations, 0)
+    assert _start_page_count_after(client, add_registrations, 6) == with_6  # 6 more: not one query more
 
 
 def test_start_page_reads_what_several_cards_show_once(demo, client, auth):
@@ -104,15 +108,7 @@ def test_start_page_reads_what_several_cards_show_once(demo, client, auth):
     ranked and offered ones for the registration card), portfolio entries, texts, review cards and
     the plan's approved competencies (norms and learning card)."""
     auth.login("functionaris@demo.paraat.nl", "paraat-demo")
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get("/").status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    statements = _statements(client, "/")
     reads = {table: sum(1 for sql in statements if re.search(rf"\b(FROM|JOIN) {table}\b", sql))
              for table in ("registration", "portfolio_entry", "reflection", "review_card", "norm", "plan_competency")}
     assert reads == {"registration": 2, "portfolio_entry": 1, "reflection": 1, "review_card": 1, "norm": 1,
@@ -125,14 +121,6 @@ def test_the_logged_in_user_costs_one_query_per_request(app, client, auth):
     factories.user(email="ol@example.nl", roles=("functionary", "author"), functions=("OL", "BA"))
     auth.login("ol@example.nl")
     db.session.expunge_all()  # as in production: a new request starts with an empty session
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get("/privacy").status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    statements = _statements(client, "/privacy")
     user_reads = [sql for sql in statements if re.search(r'\bFROM "?(user|user_role|user_function)\b', sql)]
     assert len(user_reads) == 1 and "user_role" in user_reads[0] and "user_function" in user_reads[0], statements
