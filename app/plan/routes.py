@@ -88,6 +88,22 @@ def _refused_plan(year: int, name: str, form):
     return _show(year, status=422, posted={name: form})
 
 
+def _add(year: int, form, name: str, anchor: str, save, success: str):
+    """A new item on the plan from `form` (posted as `name`): save() stores it; a double tap (where the
+    service recognises one) shows what the first tap stored, a refusal the form again with its
+    message (422)."""
+    if form.validate():
+        try:
+            save()
+        except services.DuplicateSubmission as exc:
+            return _done(year, str(exc), anchor)
+        except services.PlanError as exc:
+            _refused(form, exc)
+        else:
+            return _done(year, success, anchor)
+    return _refused_plan(year, name, form)
+
+
 @bp.route("/plan")
 @login_required
 def index():
@@ -99,16 +115,9 @@ def index():
 @login_required
 def add_goal(year):
     form = forms.goal_form(current_user.region_id, region_competencies(current_user.region_id), posted=True)
-    if form.validate():
-        try:
-            services.add_goal(current_user, year, form.text.data, form.competency.data or None, nonce=form.nonce.data)
-        except services.DuplicateSubmission as exc:
-            return _done(year, str(exc), "leerdoelen")
-        except services.PlanError as exc:
-            _refused(form, exc)
-        else:
-            return _done(year, "Leerdoel toegevoegd.", "leerdoelen")
-    return _refused_plan(year, "goal_form", form)
+    return _add(year, form, "goal_form", "leerdoelen", lambda: services.add_goal(
+        current_user, year, form.text.data, form.competency.data or None, nonce=form.nonce.data),
+        "Leerdoel toegevoegd.")
 
 
 def _own_goal(goal_id: int) -> PlanGoal:
@@ -154,14 +163,8 @@ def remove_goal(goal_id):
 @login_required
 def choose_competency(year):
     form = forms.competency_form(current_user.region_id, region_competencies(current_user.region_id), posted=True)
-    if form.validate():
-        try:
-            services.choose_competency(current_user, year, form.code.data, form.level.data)
-        except services.PlanError as exc:
-            _refused(form, exc)
-        else:
-            return _done(year, "Crisiscompetentie opgeslagen.", "competenties")
-    return _refused_plan(year, "competency_form", form)
+    return _add(year, form, "competency_form", "competenties", lambda: services.choose_competency(
+        current_user, year, form.code.data, form.level.data), "Crisiscompetentie opgeslagen.")
 
 
 @bp.route("/plan/competencies/<int:pc_id>/delete", methods=["POST"])
@@ -183,17 +186,9 @@ def remove_competency(pc_id):
 @login_required
 def propose(year):
     form = forms.proposal_form(posted=True)
-    if form.validate():
-        try:
-            services.propose_competency(current_user, year, form.name.data, form.motivation.data, form.level.data,
-                                        nonce=form.nonce.data)
-        except services.DuplicateSubmission as exc:
-            return _done(year, str(exc), "competenties")
-        except services.PlanError as exc:
-            _refused(form, exc)
-        else:
-            return _done(year, "Voorstel verstuurd. Je coördinator beslist erover; je krijgt bericht.", "competenties")
-    return _refused_plan(year, "proposal_form", form)
+    return _add(year, form, "proposal_form", "competenties", lambda: services.propose_competency(
+        current_user, year, form.name.data, form.motivation.data, form.level.data, nonce=form.nonce.data),
+        "Voorstel verstuurd. Je coördinator beslist erover; je krijgt bericht.")
 
 
 @bp.route("/plan/<year:year>/next", methods=["POST"])
