@@ -81,3 +81,11 @@ def user(email=None, name=None, roles=("functionary",), functions=("OL",), on_du
     db.session.add(obj)
     db.session.commit()
     return obj
+
+
+def logged_in_functionary(auth, email="sanne@example.nl") -> User:
+    """An OL functionary of a region that offers the competency leiderschap, logged in through the form."""
+    competency("leiderschap")
+    person = user(email=email, functions=("OL",))
+    auth.login(email)
+    return person

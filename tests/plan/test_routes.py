@@ -15,11 +15,8 @@ YEAR = date.today().year
 
 @pytest.fixture
 def person(app, auth):
-    factories.competency("leiderschap")
     factories.norm("OL", "multi_exercise", YEAR, "per_year", 2)
-    user = factories.user(email="sanne@example.nl", functions=("OL",))
-    auth.login("sanne@example.nl")
-    return user
+    return factories.logged_in_functionary(auth)
 
 
 def test_plan_page_and_fragment_show_norms_and_rules(client, person):

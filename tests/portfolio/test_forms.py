@@ -20,10 +20,7 @@ BOTH = pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
 
 @pytest.fixture
 def person(app, auth):
-    factories.competency("leiderschap")
-    user = factories.user(email="sanne@example.nl", functions=("OL",))
-    auth.login("sanne@example.nl")
-    return user
+    return factories.logged_in_functionary(auth)
 
 
 @pytest.fixture

@@ -22,10 +22,7 @@ TODAY = date.today()
 
 @pytest.fixture
 def person(app, auth):
-    factories.competency("leiderschap")
-    user = factories.user(email="sanne@example.nl", functions=("OL",))
-    auth.login("sanne@example.nl")
-    return user
+    return factories.logged_in_functionary(auth)
 
 
 def _entry(user, title="Multi-oefening", ref="r"):
