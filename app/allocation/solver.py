@@ -229,6 +229,9 @@ class _Allocation:
         self.nheld = nheld = [0] * n
         # With limit 1 a person who proposes holds nothing, so dates never block and nothing
         # before the last rejection can reopen: a pointer into the list replaces the rescan.
+        # The contest for a seat (push, or displace the lowest holder, or be rejected) is written
+        # out in both branches on purpose: a function call per proposal costs a few per cent of
+        # solve(), which runs level with the plain DA of bench/plain_da.py.
         nxt = starts[:-1]
         stack = []
         for first in range(n):
