@@ -132,13 +132,8 @@ def overview(user, now: datetime | None = None) -> Overview:
 
 
 def next_review_at(user) -> datetime | None:
-    quizzes = quiz_set().quizzes
-    rows = db.session.execute(db.select(ReviewCard.quiz_slug, ReviewCard.question_id, ReviewCard.due)
-                              .where(ReviewCard.user_id == user.id).order_by(ReviewCard.due)).all()
-    for slug, question_id, due in rows:
-        if slug in quizzes and quizzes[slug].question(question_id):
-            return due
-    return None
+    """When the first card whose question still exists is due."""
+    return overview(user).next_at
 
 
 def quiz_review_dates(user, quiz: Quiz, limit: int = 3) -> list[tuple[date, int]]:
