@@ -144,8 +144,7 @@ def duty_periods(user_ids, since: date) -> dict[int, tuple[tuple[date, date], ..
     return {uid: tuple(periods) for uid, periods in found.items()}
 
 
-def _status(norm: Norm, outcome: Outcome, **extra) -> NormStatus:
-    rule = Rule.of(norm)
+def _status(norm: Norm, rule: Rule, outcome: Outcome, **extra) -> NormStatus:
     return NormStatus(
         function_code=norm.function.code, function_name=norm.function.name, kind=rule.kind,
         kind_name=norm.activity_kind.name, period=norm.period,
@@ -193,12 +192,13 @@ def progress(user: User, today: date | None = None, planned: list[Planned] | Non
     if planned is None:
         planned = planned_ahead(user, today)
     first = rules.lookback_start(today)
-    piket = any(n.period == "every_weeks" and n.or_when_on_duty for n in norms)
+    rule_of = {norm.id: Rule.of(norm) for norm in norms}
+    piket = any(rule.reads_duty for rule in rule_of.values())
     duty = duty_periods([user.id], first).get(user.id, ()) if piket else ()
     held = held_briefings(user.region_id, first, today) if duty else None
     result = []
     for norm in norms:
-        rule = Rule.of(norm)
+        rule = rule_of[norm.id]
         mine = [e for e in entries if e.activity_kind == rule.kind]
         upcoming = [p for p in planned if p.activity_kind == rule.kind and p.on >= today]
         facts = facts_of([e.occurred_on for e in mine], today, planned=tuple(p.on for p in upcoming),
@@ -213,7 +213,7 @@ def progress(user: User, today: date | None = None, planned: list[Planned] | Non
         else:
             counted = mine
         in_time = outcome.due or outcome.end or today + timedelta(weeks=10)
-        status = _status(norm, outcome, counted=list(reversed(counted)),
+        status = _status(norm, rule, outcome, counted=list(reversed(counted)),
                          planned=[p for p in upcoming if p.on <= in_time])
         status.since = rows[norm.function_id].since
         result.append(status)
