@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Activity, Function, Norm, Region, Registration, User, UserFunction
-from app.norms.services import PERIOD_LABELS, norm_year, outcomes_bulk, rows_of
+from app.norms.services import PERIOD_LABELS, forecast_end, norm_year, outcomes_bulk, rows_of
 
 STATUSES = ("done", "at_risk", "behind")
 STATUS_LABELS = {"done": "Op norm", "at_risk": "Let op", "behind": "Achter", "info": "Ter informatie",
@@ -170,7 +170,7 @@ def _people_ids(region_id: int, function_id: int | None = None):
 
 def planned_seats(region_id: int, people_ids, kinds, on: date) -> dict[str, dict[int, tuple[date, ...]]]:
     """Seats held for activities still to come (the norms forecast's "planned"), per kind and person."""
-    horizon = on.replace(year=on.year + 2) if not (on.month == 2 and on.day == 29) else date(on.year + 2, 2, 28)
+    horizon = forecast_end(on)
     planned: dict[str, dict[int, list[date]]] = {kind: defaultdict(list) for kind in kinds}
     for user_id, kind, starts_at in rows_of(
             db.select(Registration.user_id, Activity.kind, Activity.starts_at)

@@ -220,9 +220,14 @@ def progress(user: User, today: date | None = None, planned: list[Planned] | Non
     return result
 
 
+def forecast_end(today: date) -> date:
+    """How far ahead a norm forecast looks at seats held: two years."""
+    return rules._add_years(today, 2)
+
+
 def planned_ahead(user: User, today: date) -> list[Planned]:
     """What the person is registered for from today on, as far ahead as a norm forecast looks."""
-    return planned_for(user, today, rules._add_years(today, 2))
+    return planned_for(user, today, forecast_end(today))
 
 
 def approved_competencies(user: User, year: int) -> list[PlanCompetency]:
