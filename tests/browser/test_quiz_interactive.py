@@ -4,8 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import answer_visible_question, axe_violations
-
+from tests.browser.helpers import answer_visible_question, axe_violations, overflow_at_320px
 
 
 def _shot(page, name):
@@ -96,6 +95,24 @@ def test_order_question_with_up_and_down_buttons(browser, live_server, javascrip
     page.get_by_role("button", name="Controleer mijn antwoord").click()
     expect(page.locator(".quiz-verdict")).to_have_text(re.compile("Goed!|Nog niet goed"))
     context.close()
+
+
+def test_an_order_question_with_a_long_word_fits_a_320px_phone(phone):
+    """"Strategisch Communicatieadviseur (beleidsteam)" made the question wider than the screen."""
+    phone.login("functionaris@demo.paraat.nl")
+    phone.goto("/quizzes/crisiscommunicatie-basis")
+    phone.get_by_role("button", name=re.compile("Start de oefentoets|Opnieuw beginnen")).click()
+    for number in range(1, 5):   # q1..q4, then the order question q5
+        expect(phone.get_by_text(f"Vraag {number} van")).to_be_visible()
+        answer_visible_question(phone)
+        phone.get_by_role("link", name="Volgende vraag").click()
+    expect(phone.locator(".quiz-order-text", has_text="Communicatieadviseur")).to_be_visible()
+    assert overflow_at_320px(phone) == 0
+    phone.set_viewport_size({"width": 320, "height": 640})
+    up = phone.get_by_role("button", name=re.compile("Communicatieadviseur.*omhoog"))
+    down = phone.get_by_role("button", name=re.compile("Communicatieadviseur.*omlaag"))
+    assert down.bounding_box()["y"] > up.bounding_box()["y"]   # stacked: the text keeps its width
+    assert phone.js_errors == []
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
