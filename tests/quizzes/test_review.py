@@ -91,3 +91,15 @@ def test_due_questions_skip_removed_questions_and_quizzes(app, quiz_dir, quiz):
     import os
     os.utime(quiz_dir / "alle-typen.yaml", (1, 1))
     assert [d.question.id for d in review.due_questions(user, now=later)] == ["s1"]
+
+
+def test_the_start_page_overview_and_the_next_review_skip_removed_questions(app, quiz):
+    user = factories.user()
+    assert review.overview(user, now=NOW) == review.Overview(due_ids=[], next_at=None, has_cards=False)
+    gone = review.record_review(user, "weg-quiz", "q1", Rating.Again, now=NOW - timedelta(days=9))
+    live = review.record_review(user, "alle-typen", "s1", Rating.Good, now=NOW)
+    assert gone.due < live.due
+    # The removed quiz's card is due first, but only a question that still exists counts.
+    assert review.next_review_at(user) == live.due
+    assert review.overview(user, now=NOW) == review.Overview(due_ids=[], next_at=live.due, has_cards=True)
+    assert review.overview(user, now=live.due).due_ids == [live.id]
