@@ -4,14 +4,20 @@ Prints figures; asserts nothing. Usage: python bench/bench_pages.py [--users 20,
 Uses DATABASE_URL if set, else a database `paraat_bench` on 127.0.0.1:5432 (created if missing),
 else falls back to SQLite (said in the output).
 
-Every user logs in before the clock starts (one argon2 hash each). Paraat and the bare Flask "hello"
-run side by side under the same gunicorn settings and take turns in short rounds, so a machine that
-gets busier or quieter during the run affects both alike; the ratio is printed as Paraat's share of
-hello's throughput (target >= 25 %).
+Every user logs in before the clock starts (one argon2 hash each). Four servers run side by side under
+the same gunicorn settings and take turns in short rounds, so a machine that gets busier or quieter
+during the run affects all alike:
+- Paraat's pages (the start, a module and a quiz page in turn);
+- Paraat's empty page: a logged-in page without data of its own (/toegankelijkheid), what every page
+  costs before its content;
+- the stack floor (bench/floor_app.py): the least a logged-in page costs on the stack Paraat is built
+  on (Flask, Flask-Login over Flask-SQLAlchemy, a Flask-WTF CSRF token, a Jinja layout);
+- a bare Flask "hello", the reference.
+Each prints its throughput as a share of hello's (Paraat's pages: target >= 25 %).
 
 On a shared machine throughput follows the load of others; the CPU time a request costs does much
 less. So each round also reads the CPU time (user + system, from /proc) that the gunicorn workers,
-Paraat's PostgreSQL backends and this script (the simulated users) spent, and prints it per request.
+their PostgreSQL backends and this script (the simulated users) spent, and prints it per request.
 Memory per worker is printed as RSS, PSS and USS; PSS is the figure held against the 60 MB aim.
 """
 import argparse
@@ -28,6 +34,7 @@ import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,16 +74,26 @@ def workers(master: subprocess.Popen) -> list[str]:
     return subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()
 
 
+def named(url: str, suffix: str) -> str:
+    """The database URL with an application name of this run and server, to tell their backends apart."""
+    if not url.startswith("postgresql"):
+        return url
+    from sqlalchemy.engine import make_url
+    return make_url(url).update_query_dict({"application_name": f"{APPLICATION_NAME}-{suffix}"}).render_as_string(
+        hide_password=False)
+
+
 def backends(url: str) -> list[str]:
-    """PostgreSQL backend processes serving this run's gunicorn (empty on SQLite)."""
+    """PostgreSQL backend processes of the server whose URL this is (empty on SQLite or without a URL)."""
     if not url.startswith("postgresql"):
         return []
     import psycopg
     from sqlalchemy.engine import make_url
-    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    parsed = make_url(url)
+    plain = parsed.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
     with psycopg.connect(plain, autocommit=True) as conn:
         return [str(pid) for (pid,) in conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (APPLICATION_NAME,))]
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (parsed.query["application_name"],))]
 
 
 class CpuMeter:
@@ -108,13 +125,12 @@ def database_url() -> str:
     return url
 
 
-def start_gunicorn(target: str, port: int, env: dict) -> subprocess.Popen:
+def start_gunicorn(target: str, port: int, env: dict, ready_path: str = "/healthz") -> subprocess.Popen:
     proc = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-w", str(WORKERS), *GUNICORN, "-b", f"127.0.0.1:{port}",
                              "--log-level", "warning", target], cwd=ROOT, env=env)
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz" if "create_app" in target
-                                   else f"http://127.0.0.1:{port}/", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{ready_path}", timeout=1)
             return proc
         except Exception:
             time.sleep(0.2)
@@ -129,6 +145,15 @@ def opener_logged_in(base: str):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"csrf_token": token, "email": EMAIL, "password": PASSWORD}).encode()
     opener.open(f"{base}/login", data=data).read()
+    return opener
+
+
+def opener_floor(base: str):
+    """Logged in to the stack floor (its /login logs the first user in at once)."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    opener.open(f"{base}/login").read()
+    if b'name="csrf_token"' not in opener.open(f"{base}/").read():
+        raise SystemExit("the stack floor's page did not render for a logged-in user")
     return opener
 
 
@@ -217,37 +242,53 @@ def pct(values, p):
     return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
 
 
-def run(label, base, paths, openers, hello_base, hello_openers, seconds, meters, rounds=5):
-    """Paraat and hello take turns in `rounds` short rounds; prints both and Paraat's share."""
-    client, server, count, hello_client, hello_count = [], [], 0, [], 0
-    paraat_cpu, hello_cpu = meters
+@dataclass
+class Server:
+    """One side of the comparison: where it runs, what its users request, and what it all cost."""
+    name: str
+    base: str
+    paths: list
+    openers: list
+    meter: CpuMeter
+    client_ms: list = field(default_factory=list)
+    server_ms: list = field(default_factory=list)
+    count: int = 0
+
+    def round(self, seconds: float):
+        self.meter.start()
+        client, server, count = load(self.base, self.paths, self.openers, seconds)
+        self.meter.stop()
+        self.client_ms += client
+        self.server_ms += server
+        self.count += count
+
+    def cpu_ms(self, seconds_spent: float) -> float:
+        return 1000 * seconds_spent / max(self.count, 1)
+
+
+def run(label, servers: list[Server], seconds, rounds=5):
+    """The servers (hello last, the reference) take turns in `rounds` short rounds; prints each one's
+    throughput, its share of hello's and its CPU time per request."""
     for _ in range(rounds):
-        paraat_cpu.start()
-        c, s, n = load(base, paths, openers, seconds / rounds)
-        paraat_cpu.stop()
-        client, server, count = client + c, server + s, count + n
-        hello_cpu.start()
-        c, _, n = load(hello_base, ["/"], hello_openers, seconds / rounds)
-        hello_cpu.stop()
-        hello_client, hello_count = hello_client + c, hello_count + n
+        for server in servers:
+            server.round(seconds / rounds)
+    hello = servers[-1]
     print(f"\nload: {label}, {seconds:.0f} s each in {rounds} alternating rounds, gunicorn {WORKERS} workers")
-    print(f"  paraat pages  {count / seconds:7.1f} req/s   server median {statistics.median(server):6.1f} ms"
-          f"  p95 {pct(server, .95):6.1f} ms   client median {statistics.median(client):6.1f} ms"
-          f"  p95 {pct(client, .95):6.1f} ms")
-    print(f"  bare hello    {hello_count / seconds:7.1f} req/s   client median "
-          f"{statistics.median(hello_client):6.1f} ms  p95 {pct(hello_client, .95):6.1f} ms")
-    share = count / max(hello_count, 1)
+    print(f"  {'':18s} {'req/s':>7s} {'of hello':>8s}   {'server ms: median':>17s} {'p95':>5s}   "
+          f"{'client ms: median':>17s} {'p95':>6s}   CPU ms per request: workers + database; clients")
+    for server in servers:
+        timing = (f"{statistics.median(server.server_ms):17.1f} {pct(server.server_ms, .95):5.1f}"
+                  if server.server_ms else f"{'':17s} {'':5s}")
+        print(f"  {server.name:18s} {server.count / seconds:7.1f} {100 * server.count / max(hello.count, 1):7.0f} %"
+              f"   {timing}   {statistics.median(server.client_ms):17.1f} {pct(server.client_ms, .95):6.1f}   "
+              f"{server.cpu_ms(server.meter.workers):.2f} + {server.cpu_ms(server.meter.database):.2f}; "
+              f"{server.cpu_ms(server.meter.client):.2f}")
+    pages, floor = servers[0], servers[-2]
+    share, floor_share = pages.count / max(hello.count, 1), floor.count / max(hello.count, 1)
     print(f"  Paraat's pages reach {100 * share:.0f} % of hello's throughput ({1 / max(share, 1e-9):.1f}x its cost"
-          f" per request; target >= 25 %, i.e. 4x or better)")
-    ms = lambda seconds_spent, n: 1000 * seconds_spent / max(n, 1)  # noqa: E731
-    paraat_server = ms(paraat_cpu.workers + paraat_cpu.database, count)
-    hello_server = ms(hello_cpu.workers, hello_count)
-    print(f"  CPU per request, ms: paraat workers {ms(paraat_cpu.workers, count):.2f} + database "
-          f"{ms(paraat_cpu.database, count):.2f}; hello workers {hello_server:.2f}; clients (this script) "
-          f"{ms(paraat_cpu.client, count):.2f} / {ms(hello_cpu.client, hello_count):.2f}")
-    print(f"  by CPU: a page costs {paraat_server / max(hello_server, 1e-9):.1f}x a bare route on the server, "
-          f"{(paraat_server + ms(paraat_cpu.client, count)) / max(hello_server + ms(hello_cpu.client, hello_count), 1e-9):.1f}x "
-          f"counting the clients")
+          f" per request; target >= 25 %, i.e. 4x or better). The stack floor alone reaches {100 * floor_share:.0f} %:"
+          f" the target leaves a page {floor_share / 0.25:.2f}x the cost of the floor, Paraat's pages take"
+          f" {floor_share / max(share, 1e-9):.1f}x.")
 
 
 def main():
@@ -256,44 +297,49 @@ def main():
     parser.add_argument("--seconds", type=float, default=15)
     args = parser.parse_args()
     url = database_url()
-    if url.startswith("postgresql"):
-        from sqlalchemy.engine import make_url
-        url = make_url(url).update_query_dict({"application_name": APPLICATION_NAME}).render_as_string(
-            hide_password=False)
-    env = dict(os.environ, DATABASE_URL=url, LOGIN_RATE_LIMIT="10000 per minute",
+    env = dict(os.environ, DATABASE_URL=named(url, "paraat"), LOGIN_RATE_LIMIT="10000 per minute",
                APP_ENV="development", FLASK_APP="wsgi")
-    print(f"database: {env['DATABASE_URL'].split('@')[-1].split('?')[0]}")
+    print(f"database: {url.split('@')[-1].split('?')[0]}")
     subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "demo", "seed"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
-    port, hello_port = free_port(), free_port()
-    paraat = start_gunicorn("app:create_app()", port, env)
-    hello = start_gunicorn("bench.hello_app:app", hello_port, env)
+    masters = {}
     try:
-        base, hello_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{hello_port}"
+        for name, target, database, ready in (("paraat", "app:create_app()", "paraat", "/healthz"),
+                                              ("floor", "bench.floor_app:app", "floor", "/healthz"),
+                                              ("hello", "bench.hello_app:app", "", "/")):
+            port = free_port()
+            masters[name] = (start_gunicorn(target, port, dict(env, DATABASE_URL=named(url, database)), ready),
+                             f"http://127.0.0.1:{port}", named(url, database) if database else "")
+        base, floor_base, hello_base = (masters[name][1] for name in ("paraat", "floor", "hello"))
         opener = opener_logged_in(base)
         targets = pages(base, opener)
         print("\npage weight (HTML + own CSS + JS; gzip as sent)  aim < 50 KB")
         for name, path in targets.items():
             raw, sent = weight(base, opener, path)
             print(f"  {name:7s} {path:45s} {raw / 1024:7.1f} KB raw  {sent / 1024:6.1f} KB sent")
+        meter = lambda name: CpuMeter(masters[name][0], masters[name][2])  # noqa: E731
         for users in (int(n) for n in args.users.split(",")):
             with ThreadPoolExecutor(max_workers=8) as pool:  # logged in before the clock starts
                 openers = list(pool.map(opener_logged_in, [base] * users))
-            run(f"{users} concurrent logged-in users", base, list(targets.values()), openers,
-                hello_base, [urllib.request.build_opener() for _ in range(users)], args.seconds,
-                (CpuMeter(paraat, url), CpuMeter(hello)))
+                floor_openers = list(pool.map(opener_floor, [floor_base] * users))
+            run(f"{users} concurrent logged-in users", [
+                Server("paraat pages", base, list(targets.values()), openers, meter("paraat")),
+                Server("paraat empty page", base, ["/toegankelijkheid"], openers, meter("paraat")),
+                Server("stack floor", floor_base, ["/"], floor_openers, meter("floor")),
+                Server("bare hello", hello_base, ["/"], [urllib.request.build_opener() for _ in range(users)],
+                       meter("hello"))], args.seconds)
         print("\nmemory per worker after the load, MB: RSS / PSS / USS")
         print("  (RSS counts every page shared with the master and the other workers in full; PSS counts its share"
               " of them, the figure held against the 60 MB aim; USS only the worker's own pages, what one more"
               " worker costs)")
-        for name, master in (("paraat", paraat), ("hello", hello)):
+        for name, (master, _, _) in masters.items():
             print(f"  {name:7s} " + ";  ".join(f"{r:.0f} / {p:.0f} / {u:.0f}" for r, p, u in memory_mb(master)))
     finally:
-        for proc in (paraat, hello):
-            proc.terminate()
-            proc.wait(timeout=10)
+        for master, _, _ in masters.values():
+            master.terminate()
+            master.wait(timeout=10)
 
 
 if __name__ == "__main__":
