@@ -8,11 +8,11 @@ translations: everything Paraat adds on top of this is Paraat's own cost.
 import os
 import time
 
-from flask import Flask, g, render_template, url_for
-from jinja2 import DictLoader
+from flask import Flask, g, render_template
 from flask_login import LoginManager, UserMixin, login_required, login_user
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from jinja2 import DictLoader
 
 app = Flask(__name__)
 app.config.update(SECRET_KEY="floor", SQLALCHEMY_DATABASE_URI=os.environ["DATABASE_URL"],
@@ -71,4 +71,4 @@ def server_timing(response):  # as Paraat's, which the bench reads
 
 @app.get("/healthz")
 def health():
-    return url_for("health")
+    return "ok"
