@@ -3,6 +3,7 @@ import hashlib
 import importlib
 import logging
 import os
+import time
 from pathlib import Path
 
 import click
@@ -122,10 +123,23 @@ def _configure_login() -> None:
     from flask import session
 
     from app.auth.services import load_session_user
+    from app.web import opened_by_person
 
     def load_user(session_id: str):
         """The cookie's user, only while its server-side session (key in the cookie) is live."""
-        return load_session_user(session_id, session.get("sid"))
+        user = load_session_user(session_id, session.get("sid"))
+        if user is not None:
+            _keep_cookie_alive()
+        return user
+
+    def _keep_cookie_alive():
+        """Move the session cookie's 12-hour expiry along at most once a minute, and only with what the
+        person opened (SESSION_REFRESH_EACH_REQUEST is off). A response that changes nothing in the
+        session then sends no cookie, so a page the service worker fetches in the background cannot put
+        back an older cookie over the one a form just set, and lose that form's message."""
+        minute = int(time.time() // 60)
+        if session.get("seen") != minute and opened_by_person():
+            session["seen"] = minute
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te zien."
@@ -139,7 +153,7 @@ def _configure_login() -> None:
         from flask import flash, redirect, request
         from flask_login import login_url
 
-        if request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate" or request.headers.get("HX-Request"):
+        if opened_by_person():
             flash(login_manager.login_message, login_manager.login_message_category)
         return redirect(login_url(login_manager.login_view, next_url=request.url))
     # "basic": a phone that changes network keeps its session; revocation is by session version.

@@ -120,6 +120,9 @@ def from_environment(instance_path: str, root_path: str, secret_key: str | None 
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,  # a session ends after 12 hours without use
+        # The cookie's expiry moves along once a minute with what the person opens (app._keep_cookie_alive),
+        # not with every response.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", str(14 * 24))),  # and 14 days after login
         # The address users reach the portal at; every absolute link (mail, calendar, security.txt).
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "" if production else "http://127.0.0.1:5000"),

@@ -1,5 +1,8 @@
 """Login, logout, password change and set-password links over HTTP."""
 import re
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from types import SimpleNamespace
 
 import pytest
 
@@ -147,6 +150,48 @@ def test_the_logout_message_survives_a_request_that_was_under_way(app, client, a
     page = client.get(response.location).get_data(as_text=True)
     assert message in page and "<h1>Inloggen</h1>" in page
     assert client.get("/account").status_code == 302   # the old cookie opens nothing
+
+
+BACKGROUND = {"Sec-Fetch-Mode": "cors"}   # how a page the service worker fetches arrives
+
+
+def test_the_session_cookie_moves_along_once_a_minute_with_what_the_person_opens(app, client, auth, monkeypatch):
+    import app as paraat
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(paraat, "time", SimpleNamespace(time=lambda: clock[0]))
+    factories.user(email="ol@example.nl")
+    auth.login("ol@example.nl")
+    client.get("/")
+    # Within the minute, neither another page nor a background fetch sends the cookie again.
+    assert "Set-Cookie" not in client.get("/learn").headers
+    assert "Set-Cookie" not in client.get("/learn", headers=BACKGROUND).headers
+    # A minute later: a background fetch still sends none, the next page the person opens moves the
+    # cookie's 12-hour expiry along.
+    clock[0] += 60
+    assert "Set-Cookie" not in client.get("/learn", headers=BACKGROUND).headers
+    cookie = client.get("/learn").headers["Set-Cookie"]
+    expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", cookie).group(1))
+    assert timedelta(hours=11, minutes=59) < expires - datetime.now(timezone.utc) <= timedelta(hours=12)
+    assert "Set-Cookie" not in client.get("/learn").headers
+    assert client.get("/account").status_code == 200
+
+
+def test_a_message_survives_a_page_fetched_in_the_background_meanwhile(app, client, auth):
+    """The service worker fetches the start page's offline pages just as the person sends a form. The
+    fetch that answers after the form sends no cookie, so it cannot put back the one without the form's
+    message."""
+    factories.user(email="ol@example.nl")
+    auth.login("ol@example.nl")
+    client.get("/")
+    name = app.config["SESSION_COOKIE_NAME"]
+    before = client.get_cookie(name).value
+    response = client.post("/activities/calendar/new-link")
+    after = client.get_cookie(name).value
+    client.set_cookie(name, before)   # the fetch was sent with the cookie of before the form
+    background = client.get("/learn", headers=BACKGROUND)
+    assert background.status_code == 200 and "Set-Cookie" not in background.headers
+    client.set_cookie(name, after)    # so the browser keeps the form's cookie
+    assert "Je hebt een nieuwe agendalink." in client.get(response.location).get_data(as_text=True)
 
 
 def test_a_background_fetch_after_logout_leaves_no_message_of_its_own(app, client, auth):
