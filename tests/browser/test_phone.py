@@ -92,4 +92,13 @@ def test_portfolio_new_entry_errors_summarised_focused_and_marked(phone, tmp_pat
     phone.screenshot(path=str(tmp_path / "portfolio-new-error.png"), full_page=True)
     summary.get_by_role("link", name="Vul een omschrijving in.").click()
     expect(phone.get_by_label("Omschrijving")).to_be_focused()
+    # Put right, it is saved and htmx opens the new entry's page (HX-Redirect): focus is on its message,
+    # so a screen reader says it was added.
+    phone.get_by_label("Omschrijving").fill("Oefening nafase")
+    phone.get_by_label("Datum").fill("2026-11-02")
+    phone.get_by_label("Soort oefening of training").select_option(index=1)
+    phone.get_by_role("button", name="Toevoegen").click()
+    phone.wait_for_url(re.compile(r"/portfolio/\d+$"))
+    expect(phone.locator("main .flashes")).to_be_focused()
+    expect(phone.locator("main .flashes")).to_have_text("Toegevoegd aan je portfolio.")
     assert [e for e in phone.js_errors if "status of 422" not in e] == []  # the 422 itself is the answer

@@ -19,6 +19,15 @@
     if (message) { document.getElementById("status").textContent = message.getAttribute("data-status") || message.textContent; }
   });
 
+  // A page opened after a save (a redirect, htmx's HX-Redirect too) or a refusal: focus its message, so
+  // a screen reader reads it and the keyboard goes on from there, as after a swap. Only messages: any
+  // other page keeps its normal start (the skip link first).
+  var pageMessage = document.querySelector("main .error-summary, main .flashes, main .flash[data-autofocus]");
+  if (pageMessage) {
+    if (!pageMessage.hasAttribute("tabindex")) { pageMessage.setAttribute("tabindex", "-1"); }
+    pageMessage.focus({ preventScroll: Boolean(window.location.hash) });
+  }
+
   // A server error during an htmx request: tell the user instead of silently doing nothing.
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
