@@ -34,13 +34,6 @@ def year_arg(value, default: int) -> int:
     return year
 
 
-def opened_by_person() -> bool:
-    """Whether the person asked for this (a page they opened, or an htmx request of a page they use),
-    not the service worker fetching a page in the background. Browsers that send no Sec-Fetch-Mode
-    count as opening it."""
-    return request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate" or bool(request.headers.get("HX-Request"))
-
-
 def render(page: str, fragment: str | None = None, status: int = 200, **context):
     """Render the full page, or only `fragment` for an htmx request (never for a boosted page load)."""
     wants_fragment = fragment and request.headers.get("HX-Request") == "true" \
@@ -52,6 +45,13 @@ def render(page: str, fragment: str | None = None, status: int = 200, **context)
 
 def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def opened_by_person() -> bool:
+    """Whether the person asked for this (a page they opened, or an htmx request of a page they use),
+    not the service worker fetching a page in the background. Browsers that send no Sec-Fetch-Mode
+    count as opening it."""
+    return request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate" or is_htmx()
 
 
 def confirmed() -> bool:
