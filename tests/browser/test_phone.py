@@ -3,6 +3,7 @@ stacked tables. The walk over every page of every role is in test_every_page."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from playwright.sync_api import expect
 
@@ -95,7 +96,7 @@ def test_portfolio_new_entry_errors_summarised_focused_and_marked(phone, tmp_pat
     # Put right, it is saved and htmx opens the new entry's page (HX-Redirect): focus is on its message,
     # so a screen reader says it was added.
     phone.get_by_label("Omschrijving").fill("Oefening nafase")
-    phone.get_by_label("Datum").fill("2026-11-02")
+    phone.get_by_label("Datum").fill(date.today().isoformat())
     phone.get_by_label("Soort oefening of training").select_option(index=1)
     phone.get_by_role("button", name="Toevoegen").click()
     phone.wait_for_url(re.compile(r"/portfolio/\d+$"))
