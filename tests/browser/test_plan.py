@@ -57,3 +57,17 @@ def test_learning_goal_form_error_then_success_on_phone(phone):
     expect(phone.get_by_label("Nieuw leerdoel")).to_have_value("")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert [e for e in phone.js_errors if "status of 422" not in e] == []  # the 422 itself is the answer
+
+
+def test_an_edited_goal_opens_the_plan_at_the_goal_with_its_message_focused(phone):
+    """Saving the goal's own page sends the person back to the plan at that goal (htmx HX-Redirect to
+    /plan#leerdoel-N); the message there has focus, so a screen reader says it was saved."""
+    phone.login("functionaris@demo.paraat.nl")
+    phone.goto("/plan#leerdoelen")
+    phone.locator("#leerdoelen a[href^='/plan/goals/']").first.click()
+    phone.get_by_role("button", name="Opslaan").click()
+    phone.wait_for_url(re.compile(r"/plan\?year=\d+#leerdoel-\d+$"))
+    message = phone.locator("#leerdoelen .flash-success")
+    expect(message).to_have_text("Leerdoel opgeslagen.")
+    expect(message).to_be_focused()
+    expect(message).to_be_in_viewport()

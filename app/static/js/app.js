@@ -21,11 +21,18 @@
 
   // A page opened after a save (a redirect, htmx's HX-Redirect too) or a refusal: focus its message, so
   // a screen reader reads it and the keyboard goes on from there, as after a swap. Only messages: any
-  // other page keeps its normal start (the skip link first).
+  // other page keeps its normal start (the skip link first). A page opened at an #anchor (the saved
+  // section) focuses once the browser has scrolled there, which would otherwise take the focus back.
   var pageMessage = document.querySelector("main .error-summary, main .flashes, main .flash[data-autofocus]");
   if (pageMessage) {
     if (!pageMessage.hasAttribute("tabindex")) { pageMessage.setAttribute("tabindex", "-1"); }
-    pageMessage.focus({ preventScroll: Boolean(window.location.hash) });
+    if (window.location.hash) {
+      window.addEventListener("load", function () {
+        setTimeout(function () { pageMessage.focus({ preventScroll: true }); }, 0);
+      });
+    } else {
+      pageMessage.focus();
+    }
   }
 
   // A server error during an htmx request: tell the user instead of silently doing nothing.
