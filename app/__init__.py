@@ -150,7 +150,7 @@ def _configure_login() -> None:
         """Flask-Login's redirect to the login page, but "Log in om deze pagina te zien." only for what
         the person opened: a page the service worker fetches in the background after a logout would
         otherwise leave that message for the next page the person sees."""
-        from flask import flash, redirect, request
+        from flask import flash, redirect
         from flask_login import login_url
 
         if opened_by_person():

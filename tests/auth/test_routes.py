@@ -200,7 +200,7 @@ def test_a_background_fetch_after_logout_leaves_no_message_of_its_own(app, clien
     client.post("/logout")
     # The service worker still fetches the week's module (not a navigation): sent to the login page,
     # without a message of its own.
-    background = client.get("/learn", headers={"Sec-Fetch-Mode": "same-origin"})
+    background = client.get("/learn", headers=BACKGROUND)
     assert background.status_code == 302 and "/login" in background.headers["Location"]
     assert "Log in om deze pagina te zien." not in client.get("/login").get_data(as_text=True)
     # What the person opens still says why they see the login page.

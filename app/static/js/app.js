@@ -4,6 +4,14 @@
 
   // After a swap, move focus to the new content so keyboard and screen-reader users follow it:
   // an element marked data-autofocus (error summary, feedback) wins, else the swap target.
+  // Focus an element, made focusable by script when it is not by nature (a message, a heading).
+  function takeFocus(element, preventScroll) {
+    if (!element.hasAttribute("tabindex") && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(element.tagName)) {
+      element.setAttribute("tabindex", "-1");
+    }
+    element.focus({ preventScroll: preventScroll });
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
     if (!target || !document.body.contains(target)) { target = document.getElementById("main"); }
@@ -11,10 +19,7 @@
     if (!focus) {
       focus = target.querySelector("h1, h2, h3") || target;
     }
-    if (!focus.hasAttribute("tabindex") && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(focus.tagName)) {
-      focus.setAttribute("tabindex", "-1");
-    }
-    focus.focus({ preventScroll: false });
+    takeFocus(focus, false);
     var message = target.querySelector("[data-status]");
     if (message) { document.getElementById("status").textContent = message.getAttribute("data-status") || message.textContent; }
   });
@@ -24,15 +29,10 @@
   // other page keeps its normal start (the skip link first). A page opened at an #anchor (the saved
   // section) focuses once the browser has scrolled there, which would otherwise take the focus back.
   var pageMessage = document.querySelector("main .error-summary, main .flashes, main .flash[data-autofocus]");
-  if (pageMessage) {
-    if (!pageMessage.hasAttribute("tabindex")) { pageMessage.setAttribute("tabindex", "-1"); }
-    if (window.location.hash) {
-      window.addEventListener("load", function () {
-        setTimeout(function () { pageMessage.focus({ preventScroll: true }); }, 0);
-      });
-    } else {
-      pageMessage.focus();
-    }
+  if (pageMessage && window.location.hash) {
+    window.addEventListener("load", function () { setTimeout(function () { takeFocus(pageMessage, true); }, 0); });
+  } else if (pageMessage) {
+    takeFocus(pageMessage, false);
   }
 
   // A server error during an htmx request: tell the user instead of silently doing nothing.
